@@ -1,0 +1,332 @@
+package io.modelplane.client;
+
+import io.modelplane.client.api.AutoMlTrainingApi;
+import io.modelplane.client.api.DeploymentsApi;
+import io.modelplane.client.api.KeysApi;
+import io.modelplane.client.api.SystemApi;
+import io.modelplane.client.invoker.ApiClient;
+import io.modelplane.client.invoker.ApiException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Supplier;
+
+/**
+ * Entry point of the Modelplane Java client: a configured, thread-safe set of the generated API
+ * classes.
+ *
+ * <pre>{@code
+ * ModelplaneClient client =
+ *     ModelplaneClient.builder()
+ *         .baseUrl("https://modelplane.example.com")
+ *         .psk(System.getenv("MODELPLANE_PSK"))
+ *         .build();
+ * AutoMLTrainingJobResponse job = client.call(() -> client.training().getTrainingJob(jobId));
+ * }</pre>
+ *
+ * <p>Every request carries the credentials ({@code Authorization-PSK}, or {@code Authorization:
+ * Bearer} with a token fetched from the supplier for each request) and the User-Agent {@code
+ * modelplane-client-sdk/<version>}. The generated methods throw the generated {@link ApiException};
+ * wrap calls in {@link #call(ApiCall)} or {@link #run(ApiRunnable)}, or use {@link
+ * ModelplaneException#from(ApiException)}, to get the typed exceptions instead.
+ */
+public final class ModelplaneClient {
+
+  /** The header that carries a platform or user PSK. */
+  public static final String PSK_HEADER = "Authorization-PSK";
+
+  private static final String VERSION = loadVersion();
+
+  private final ApiClient apiClient;
+  private final String userAgent;
+  private final AutoMlTrainingApi training;
+  private final DeploymentsApi deployments;
+  private final KeysApi keys;
+  private final SystemApi system;
+
+  private ModelplaneClient(Builder b) {
+    this.userAgent = "modelplane-client-sdk/" + VERSION;
+    String psk = b.psk;
+    Supplier<String> bearerToken = b.bearerToken;
+    ApiClient client = new ApiClient();
+    client.updateBaseUri(b.baseUrl);
+    client.setConnectTimeout(b.connectTimeout);
+    client.setReadTimeout(b.requestTimeout);
+    client.setRequestInterceptor(request -> authenticate(request, psk, bearerToken));
+    this.apiClient = client;
+    // The generated APIs copy the interceptor and timeouts at construction: configure first.
+    this.training = new AutoMlTrainingApi(client);
+    this.deployments = new DeploymentsApi(client);
+    this.keys = new KeysApi(client);
+    this.system = new SystemApi(client);
+  }
+
+  private void authenticate(HttpRequest.Builder request, String psk, Supplier<String> bearer) {
+    request.setHeader("User-Agent", userAgent);
+    if (psk != null) {
+      request.setHeader(PSK_HEADER, psk);
+    }
+    if (bearer != null) {
+      String token = bearer.get();
+      if (token != null && !token.isBlank()) {
+        request.setHeader("Authorization", "Bearer " + token);
+      }
+    }
+  }
+
+  /**
+   * Starts configuring a client.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * AutoML training jobs: create, list, trigger, cancel, status writebacks.
+   *
+   * @return the generated API, sharing this client's configuration
+   */
+  public AutoMlTrainingApi training() {
+    return training;
+  }
+
+  /**
+   * Batch deployments and their runs.
+   *
+   * @return the generated API, sharing this client's configuration
+   */
+  public DeploymentsApi deployments() {
+    return deployments;
+  }
+
+  /**
+   * User PSKs.
+   *
+   * @return the generated API, sharing this client's configuration
+   */
+  public KeysApi keys() {
+    return keys;
+  }
+
+  /**
+   * Health and the contract itself.
+   *
+   * @return the generated API, sharing this client's configuration
+   */
+  public SystemApi system() {
+    return system;
+  }
+
+  /**
+   * The underlying generated client, e.g. to construct an API with other settings.
+   *
+   * @return the configured generated client
+   */
+  public ApiClient apiClient() {
+    return apiClient;
+  }
+
+  /**
+   * The User-Agent this client sends.
+   *
+   * @return {@code modelplane-client-sdk/<version>}
+   */
+  public String userAgent() {
+    return userAgent;
+  }
+
+  /**
+   * The version of this SDK.
+   *
+   * @return the Maven version the SDK was built as, or {@code unknown}
+   */
+  public static String version() {
+    return VERSION;
+  }
+
+  /**
+   * Runs a call of a generated API and translates its {@link ApiException} into a typed {@link
+   * ModelplaneException}.
+   *
+   * @param call the call, e.g. {@code () -> client.training().getTrainingJob(id)}
+   * @param <T> the result type
+   * @return the call's result
+   * @throws ModelplaneException (or a subclass) when the call fails
+   */
+  public <T> T call(ApiCall<T> call) {
+    try {
+      return call.call();
+    } catch (ApiException e) {
+      throw ModelplaneException.from(e);
+    }
+  }
+
+  /**
+   * Like {@link #call(ApiCall)}, for operations without a result.
+   *
+   * @param call the call, e.g. {@code () -> client.keys().deletePsk(id)}
+   * @throws ModelplaneException (or a subclass) when the call fails
+   */
+  public void run(ApiRunnable call) {
+    try {
+      call.run();
+    } catch (ApiException e) {
+      throw ModelplaneException.from(e);
+    }
+  }
+
+  private static String loadVersion() {
+    try (InputStream in = ModelplaneClient.class.getResourceAsStream("client.properties")) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties p = new Properties();
+      p.load(in);
+      return p.getProperty("version", "unknown");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A call of a generated API that returns a result.
+   *
+   * @param <T> the result type
+   */
+  @FunctionalInterface
+  public interface ApiCall<T> {
+    /**
+     * Performs the call.
+     *
+     * @return the result
+     * @throws ApiException when the generated client fails
+     */
+    T call() throws ApiException;
+  }
+
+  /** A call of a generated API without a result. */
+  @FunctionalInterface
+  public interface ApiRunnable {
+    /**
+     * Performs the call.
+     *
+     * @throws ApiException when the generated client fails
+     */
+    void run() throws ApiException;
+  }
+
+  /**
+   * Configures a {@link ModelplaneClient}. Only {@link #baseUrl(String)} is required; without
+   * credentials only the unauthenticated endpoints (health, the contract) answer.
+   */
+  public static final class Builder {
+    private String baseUrl;
+    private String psk;
+    private Supplier<String> bearerToken;
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration requestTimeout = Duration.ofSeconds(60);
+
+    private Builder() {}
+
+    /**
+     * Sets the server's base URL, e.g. {@code https://modelplane.example.com} (without {@code
+     * /api}).
+     *
+     * @param baseUrl an http or https URL
+     * @return this builder
+     */
+    public Builder baseUrl(String baseUrl) {
+      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      return this;
+    }
+
+    /**
+     * Authenticates with a PSK, sent as {@code Authorization-PSK}.
+     *
+     * @param psk the platform PSK or a user PSK
+     * @return this builder
+     */
+    public Builder psk(String psk) {
+      this.psk = Objects.requireNonNull(psk, "psk");
+      return this;
+    }
+
+    /**
+     * Authenticates with a bearer token (a Keycloak access token, or a PSK), fetched from the
+     * supplier for every request so that it can be refreshed.
+     *
+     * @param bearerToken supplies the current token
+     * @return this builder
+     */
+    public Builder bearerToken(Supplier<String> bearerToken) {
+      this.bearerToken = Objects.requireNonNull(bearerToken, "bearerToken");
+      return this;
+    }
+
+    /**
+     * Sets how long to wait for a connection to be established (default 10 seconds).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long to wait for each response (default 60 seconds).
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    public Builder requestTimeout(Duration timeout) {
+      this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * Builds the client.
+     *
+     * @return a thread-safe client
+     * @throws IllegalStateException when the base URL is missing or invalid, or both a PSK and a
+     *     bearer token were set
+     */
+    public ModelplaneClient build() {
+      if (baseUrl == null) {
+        throw new IllegalStateException("baseUrl is required");
+      }
+      URI uri;
+      try {
+        uri = URI.create(baseUrl.strip());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("baseUrl is not a valid URL", e);
+      }
+      if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+          || uri.getHost() == null) {
+        throw new IllegalStateException("baseUrl must be an http or https URL with a host");
+      }
+      if (psk != null && bearerToken != null) {
+        throw new IllegalStateException("set either psk or bearerToken, not both");
+      }
+      // The spec's paths start with /api: drop trailing slashes to avoid "//api".
+      baseUrl = baseUrl.strip().replaceAll("/+$", "");
+      return new ModelplaneClient(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive");
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.modelplane.server;
+
+import io.modelplane.server.config.ConfigException;
+import io.modelplane.server.config.ServerConfig;
+import io.modelplane.server.config.Settings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/** {@code java -jar modelplane-server.jar}: configuration from the environment. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    Logger log = LoggerFactory.getLogger(Main.class);
+    ServerConfig config;
+    try {
+      config = ServerConfig.load(Settings.fromProcess());
+    } catch (ConfigException e) {
+      log.error("Configuration error: {}", e.getMessage());
+      System.err.println("modelplane: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ModelplaneServer server = ModelplaneServer.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "modelplane-shutdown"));
+  }
+}

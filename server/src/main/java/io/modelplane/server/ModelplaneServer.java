@@ -1,0 +1,154 @@
+package io.modelplane.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.server.api.BuildInfo;
+import io.modelplane.server.api.DeploymentResource;
+import io.modelplane.server.api.JsonMapper;
+import io.modelplane.server.api.KeyResource;
+import io.modelplane.server.api.RequestLogFilter;
+import io.modelplane.server.api.SecurityHeadersFilter;
+import io.modelplane.server.api.SystemResource;
+import io.modelplane.server.api.TimeParamConverters;
+import io.modelplane.server.api.TrainingJobResource;
+import io.modelplane.server.api.auth.AuthenticationFilter;
+import io.modelplane.server.api.auth.PlatformPskAuthenticator;
+import io.modelplane.server.api.errors.CatchAllExceptionMapper;
+import io.modelplane.server.api.errors.ConstraintViolationMapper;
+import io.modelplane.server.api.errors.JsonProcessingExceptionMapper;
+import io.modelplane.server.api.errors.ParamExceptionMapper;
+import io.modelplane.server.api.errors.ServiceExceptionMapper;
+import io.modelplane.server.api.errors.WebApplicationExceptionMapper;
+import io.modelplane.server.config.ServerConfig;
+import io.modelplane.server.db.Database;
+import io.modelplane.server.integration.airflow.AirflowClient;
+import io.modelplane.server.integration.airflow.HttpAirflowClient;
+import io.modelplane.server.integration.dagstore.DagStore;
+import io.modelplane.server.integration.dagstore.LocalDagStore;
+import io.modelplane.server.render.DagRenderer;
+import io.modelplane.server.service.TrainingJobService;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every part from the configuration, wires them explicitly and runs
+ * Jersey on Jetty. Tests use {@link #start(ServerConfig)} with their own configuration.
+ */
+public final class ModelplaneServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelplaneServer.class);
+
+  private final Server jetty;
+  private final Database database;
+  private final int port;
+
+  private ModelplaneServer(Server jetty, Database database, int port) {
+    this.jetty = jetty;
+    this.database = database;
+    this.port = port;
+  }
+
+  /** Opens the database (migrating it), starts the HTTP server, and returns once it listens. */
+  public static ModelplaneServer start(ServerConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  public static ModelplaneServer start(ServerConfig config, Clock clock) {
+    BuildInfo build = BuildInfo.load();
+    LOG.info("Starting Modelplane {} ({})", build.version(), config);
+    Database database = Database.open(config.database());
+    try {
+      ObjectMapper json = JsonMapper.create();
+      DagStore dagStore = new LocalDagStore(config.dagDir());
+      Optional<AirflowClient> airflow =
+          config.airflow().map(airflowConfig -> new HttpAirflowClient(airflowConfig, json));
+      if (airflow.isEmpty()) {
+        LOG.warn("No orchestrator configured (MODELPLANE_AIRFLOW_URL): DAGs are stored, not run");
+      }
+      TrainingJobService trainingJobs =
+          new TrainingJobService(
+              database.jdbi(),
+              dagStore,
+              new DagRenderer(config.templatesDir()),
+              airflow,
+              config.publicUrl(),
+              json,
+              clock);
+
+      ResourceConfig api = new ResourceConfig();
+      api.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+      api.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+      api.property(ServerProperties.BV_SEND_ERROR_IN_RESPONSE, false);
+      api.register(JacksonFeature.withoutExceptionMappers());
+      api.register(new JsonMapper());
+      api.register(new TimeParamConverters());
+      api.register(new RequestLogFilter());
+      api.register(
+          new AuthenticationFilter(List.of(new PlatformPskAuthenticator(config.platformPsk()))));
+      api.register(new SecurityHeadersFilter());
+      api.register(new ConstraintViolationMapper());
+      api.register(new JsonProcessingExceptionMapper());
+      api.register(ParamExceptionMapper.class);
+      api.register(new WebApplicationExceptionMapper());
+      api.register(new ServiceExceptionMapper());
+      api.register(new CatchAllExceptionMapper());
+      api.register(new SystemResource(build, database, airflow.isPresent()));
+      api.register(new TrainingJobResource(trainingJobs));
+      api.register(new DeploymentResource());
+      api.register(new KeyResource());
+
+      QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+      threads.setName("modelplane-http");
+      Server jetty = new Server(threads);
+      ServerConnector connector = new ServerConnector(jetty);
+      connector.setHost(config.bindAddress());
+      connector.setPort(config.port());
+      jetty.addConnector(connector);
+      ServletContextHandler context = new ServletContextHandler();
+      context.setContextPath("/");
+      context.addServlet(new ServletHolder(new ServletContainer(api)), "/*");
+      jetty.setHandler(new GracefulHandler(context));
+      jetty.setStopTimeout(10_000);
+      jetty.start();
+      int port = connector.getLocalPort();
+      LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
+      return new ModelplaneServer(jetty, database, port);
+    } catch (Exception e) {
+      database.close();
+      throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public URI baseUri() {
+    return URI.create("http://localhost:" + port);
+  }
+
+  /** Stops accepting requests, lets in-flight ones finish, then closes the database pool. */
+  @Override
+  public void close() {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.warn("Error while stopping the HTTP server: {}", e.toString());
+    } finally {
+      database.close();
+    }
+    LOG.info("Modelplane stopped");
+  }
+}

@@ -1,0 +1,80 @@
+package io.modelplane.server.api.auth;
+
+import io.modelplane.server.api.errors.ApiErrors;
+import io.modelplane.server.service.Caller;
+import jakarta.annotation.Priority;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requires valid credentials on every path but the public ones: {@code Authorization-PSK: <key>} or
+ * {@code Authorization: Bearer <token>}. Missing or unknown credentials answer 401 with an {@code
+ * ErrorResponse}; the secret itself is never logged.
+ */
+@Priority(Priorities.AUTHENTICATION)
+public final class AuthenticationFilter implements ContainerRequestFilter {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthenticationFilter.class);
+  public static final String PSK_HEADER = "Authorization-PSK";
+  private static final Set<String> PUBLIC_PATHS =
+      Set.of("api/health/ping", "api/health/ready", "api/openapi.yaml");
+
+  private final List<Authenticator> authenticators;
+
+  public AuthenticationFilter(List<Authenticator> authenticators) {
+    this.authenticators = List.copyOf(authenticators);
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    String path = request.getUriInfo().getPath();
+    if (PUBLIC_PATHS.contains(path.startsWith("/") ? path.substring(1) : path)) {
+      return;
+    }
+    Optional<Credentials> credentials = credentialsOf(request);
+    if (credentials.isEmpty()) {
+      abort(request, "Missing credentials: send Authorization-PSK or Authorization: Bearer");
+      return;
+    }
+    Optional<Caller> caller =
+        authenticators.stream()
+            .map(a -> a.authenticate(credentials.get()))
+            .flatMap(Optional::stream)
+            .findFirst();
+    if (caller.isEmpty()) {
+      LOG.info("Rejected invalid credentials from the {} header", credentials.get().source());
+      abort(request, "Invalid credentials");
+      return;
+    }
+    boolean secure =
+        request.getSecurityContext() != null && request.getSecurityContext().isSecure();
+    request.setSecurityContext(new CallerSecurityContext(caller.get(), secure));
+  }
+
+  private static Optional<Credentials> credentialsOf(ContainerRequestContext request) {
+    String psk = request.getHeaderString(PSK_HEADER);
+    if (psk != null && !psk.isBlank()) {
+      return Optional.of(new Credentials(Credentials.Source.PSK_HEADER, psk.trim()));
+    }
+    String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String token = authorization.substring(7).trim();
+      if (!token.isEmpty()) {
+        return Optional.of(new Credentials(Credentials.Source.BEARER, token));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void abort(ContainerRequestContext request, String message) {
+    var response = ApiErrors.error(401, message);
+    response.getHeaders().putSingle(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+    request.abortWith(response);
+  }
+}

@@ -1,0 +1,101 @@
+package io.modelplane.server.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.modelplane.server.config.DatabaseConfig;
+import java.sql.Types;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The connection pool, the schema migrations and the JDBI handle factory. */
+public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+
+  private Database(HikariDataSource dataSource) {
+    this.dataSource = dataSource;
+    this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+    // A null UUID must reach PostgreSQL typed as "other", not as varchar.
+    jdbi.registerArgument(
+        new AbstractArgumentFactory<UUID>(Types.OTHER) {
+          @Override
+          protected Argument build(UUID value, ConfigRegistry config) {
+            return (position, statement, context) -> statement.setObject(position, value);
+          }
+        });
+  }
+
+  /** Opens the pool and applies pending Flyway migrations. */
+  public static Database open(DatabaseConfig config) {
+    HikariConfig hikari = new HikariConfig();
+    hikari.setPoolName("modelplane-db");
+    hikari.setJdbcUrl(config.url());
+    if (!config.user().isEmpty()) {
+      hikari.setUsername(config.user());
+    }
+    if (!config.password().isEmpty()) {
+      hikari.setPassword(config.password());
+    }
+    hikari.setMaximumPoolSize(config.poolSize());
+    // Fail fast when the database is down: a request answers 503 within seconds, never hangs.
+    hikari.setConnectionTimeout(3_000);
+    hikari.setValidationTimeout(1_000);
+    hikari.setInitializationFailTimeout(30_000);
+    if (config.isH2()) {
+      LOG.warn(
+          "Using the embedded H2 database ({}): for development only; use PostgreSQL in"
+              + " production (MODELPLANE_DB_URL).",
+          config.redactedUrl());
+    }
+    HikariDataSource dataSource = new HikariDataSource(hikari);
+    try {
+      migrate(dataSource);
+      return new Database(dataSource);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+  }
+
+  private static void migrate(HikariDataSource dataSource) {
+    var result =
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations("classpath:db/migration")
+            .load()
+            .migrate();
+    LOG.info(
+        "Database schema at version {} ({} migrations applied now)",
+        result.targetSchemaVersion != null
+            ? result.targetSchemaVersion
+            : result.initialSchemaVersion,
+        result.migrationsExecuted);
+  }
+
+  public Jdbi jdbi() {
+    return jdbi;
+  }
+
+  /** True when the database answers a trivial query. */
+  public boolean isReachable() {
+    try {
+      return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

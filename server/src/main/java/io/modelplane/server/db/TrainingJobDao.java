@@ -1,0 +1,130 @@
+package io.modelplane.server.db;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.SqlObject;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.BindList;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** SQL of {@code training_jobs}. */
+@RegisterConstructorMapper(TrainingJobRow.class)
+public interface TrainingJobDao extends SqlObject {
+
+  @SqlUpdate(
+      """
+      INSERT INTO training_jobs (job_id, name, domain, owner, source_table, problem_type,
+          algorithm, preset, label_column, feature_columns, feature_engineering_job_id, status,
+          rendered_dag, mlflow_run_id, mlflow_experiment_name, registered_model_name,
+          airflow_dag_id, airflow_dag_run_id, attempt, error_message, created_at, updated_at)
+      VALUES (:jobId, :name, :domain, :owner, :sourceTable, :problemType,
+          :algorithm, :preset, :labelColumn, :featureColumns, :featureEngineeringJobId, :status,
+          :renderedDag, :mlflowRunId, :mlflowExperimentName, :registeredModelName,
+          :airflowDagId, :airflowDagRunId, :attempt, :errorMessage, :createdAt, :updatedAt)
+      """)
+  void insert(@BindMethods TrainingJobRow row);
+
+  @SqlQuery("SELECT * FROM training_jobs WHERE job_id = :jobId")
+  Optional<TrainingJobRow> find(UUID jobId);
+
+  @SqlQuery("SELECT * FROM training_jobs WHERE job_id IN (<jobIds>)")
+  List<TrainingJobRow> findAll(@BindList("jobIds") Collection<UUID> jobIds);
+
+  /**
+   * Moves a job to {@code toStatus} only if its status is one of {@code fromStatuses}: one round
+   * trip, safe under concurrent writebacks. Null fields keep their value.
+   *
+   * @return 1 when the job moved, 0 when it does not exist or is in another status
+   */
+  @SqlUpdate(
+      """
+      UPDATE training_jobs
+         SET status = :toStatus,
+             mlflow_run_id = COALESCE(:mlflowRunId, mlflow_run_id),
+             registered_model_name = COALESCE(:registeredModelName, registered_model_name),
+             error_message = :errorMessage,
+             updated_at = :now
+       WHERE job_id = :jobId AND status IN (<fromStatuses>)
+      """)
+  int transition(
+      UUID jobId,
+      @BindList("fromStatuses") Collection<String> fromStatuses,
+      String toStatus,
+      String mlflowRunId,
+      String registeredModelName,
+      String errorMessage,
+      Instant now);
+
+  /** Records a successful trigger: status, run id and attempt, if the status is still allowed. */
+  @SqlUpdate(
+      """
+      UPDATE training_jobs
+         SET status = :toStatus, airflow_dag_run_id = :dagRunId, attempt = :attempt,
+             error_message = NULL, updated_at = :now
+       WHERE job_id = :jobId AND status IN (<fromStatuses>) AND attempt = :attempt - 1
+      """)
+  int recordTrigger(
+      UUID jobId,
+      @BindList("fromStatuses") Collection<String> fromStatuses,
+      String toStatus,
+      String dagRunId,
+      int attempt,
+      Instant now);
+
+  @SqlUpdate(
+      "UPDATE training_jobs SET error_message = :errorMessage, updated_at = :now"
+          + " WHERE job_id = :jobId")
+  int setErrorMessage(UUID jobId, String errorMessage, Instant now);
+
+  @SqlUpdate("DELETE FROM training_jobs WHERE job_id = :jobId")
+  int delete(UUID jobId);
+
+  /**
+   * One page, newest first, after {@code after} (exclusive) when given. Filters are fixed column
+   * names; values are bound, never concatenated.
+   */
+  default List<TrainingJobRow> list(TrainingJobFilter filter, Keyset after, int limit) {
+    List<String> where = new ArrayList<>();
+    if (filter.status() != null) {
+      where.add("status = :status");
+    }
+    if (filter.domain() != null) {
+      where.add("domain = :domain");
+    }
+    if (filter.owner() != null) {
+      where.add("owner = :owner");
+    }
+    if (filter.algorithm() != null) {
+      where.add("algorithm = :algorithm");
+    }
+    if (filter.problemType() != null) {
+      where.add("problem_type = :problemType");
+    }
+    if (after != null) {
+      where.add("(created_at, job_id) < (:afterCreatedAt, :afterId)");
+    }
+    String sql =
+        "SELECT * FROM training_jobs"
+            + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+            + " ORDER BY created_at DESC, job_id DESC LIMIT :limit";
+    var query =
+        getHandle()
+            .createQuery(sql)
+            .bind("status", filter.status())
+            .bind("domain", filter.domain())
+            .bind("owner", filter.owner())
+            .bind("algorithm", filter.algorithm())
+            .bind("problemType", filter.problemType())
+            .bind("limit", limit);
+    if (after != null) {
+      query.bind("afterCreatedAt", after.createdAt()).bind("afterId", after.id());
+    }
+    return query.mapTo(TrainingJobRow.class).list();
+  }
+}

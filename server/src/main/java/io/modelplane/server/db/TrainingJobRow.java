@@ -1,0 +1,29 @@
+package io.modelplane.server.db;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One row of {@code training_jobs}; {@code featureColumns} is a JSON array or null. */
+public record TrainingJobRow(
+    UUID jobId,
+    String name,
+    String domain,
+    String owner,
+    String sourceTable,
+    String problemType,
+    String algorithm,
+    String preset,
+    String labelColumn,
+    String featureColumns,
+    UUID featureEngineeringJobId,
+    String status,
+    String renderedDag,
+    String mlflowRunId,
+    String mlflowExperimentName,
+    String registeredModelName,
+    String airflowDagId,
+    String airflowDagRunId,
+    int attempt,
+    String errorMessage,
+    Instant createdAt,
+    Instant updatedAt) {}

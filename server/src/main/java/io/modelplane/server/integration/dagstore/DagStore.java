@@ -1,0 +1,13 @@
+package io.modelplane.server.integration.dagstore;
+
+import java.net.URI;
+
+/** Where rendered DAG files go so that Airflow picks them up. */
+public interface DagStore {
+
+  /** Writes (or replaces) the DAG file of {@code dagId} and returns where it is. */
+  URI put(String dagId, String source);
+
+  /** Removes the DAG file of {@code dagId}; nothing happens when there is none. */
+  void delete(String dagId);
+}

@@ -1,0 +1,521 @@
+package io.modelplane.server.service;
+
+import static io.modelplane.server.service.TrainingJobStatus.FAILED;
+import static io.modelplane.server.service.TrainingJobStatus.QUEUED;
+import static io.modelplane.server.service.TrainingJobStatus.READY;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.server.db.Keyset;
+import io.modelplane.server.db.TrainingJobDao;
+import io.modelplane.server.db.TrainingJobEventDao;
+import io.modelplane.server.db.TrainingJobFilter;
+import io.modelplane.server.db.TrainingJobRow;
+import io.modelplane.server.integration.airflow.AirflowClient;
+import io.modelplane.server.integration.airflow.AirflowException;
+import io.modelplane.server.integration.dagstore.DagStore;
+import io.modelplane.server.render.DagRenderer;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * AutoML training jobs: creation and DAG rendering, triggering, status writebacks, reconciliation
+ * with Airflow, cancellation and deletion. Every status change goes through {@link
+ * TrainingJobStateMachine} and writes an event row in the same transaction.
+ */
+public final class TrainingJobService {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingJobService.class);
+  private static final int MAX_MESSAGE = 8000;
+  static final String NO_ORCHESTRATOR =
+      "No orchestrator is configured (MODELPLANE_AIRFLOW_URL is not set): the DAG is stored but"
+          + " cannot be triggered.";
+
+  private final Jdbi jdbi;
+  private final DagStore dagStore;
+  private final DagRenderer renderer;
+  private final Optional<AirflowClient> airflow;
+  private final URI publicUrl;
+  private final ObjectMapper json;
+  private final Clock clock;
+
+  public TrainingJobService(
+      Jdbi jdbi,
+      DagStore dagStore,
+      DagRenderer renderer,
+      Optional<AirflowClient> airflow,
+      URI publicUrl,
+      ObjectMapper json,
+      Clock clock) {
+    this.jdbi = jdbi;
+    this.dagStore = dagStore;
+    this.renderer = renderer;
+    this.airflow = airflow;
+    this.publicUrl = publicUrl;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  public TrainingJob create(NewTrainingJob request, Caller caller) {
+    String algorithm = chooseAlgorithm(request);
+    if (AlgorithmCatalog.needsLabel(request.problemType()) && request.labelColumn() == null) {
+      throw new InvalidRequestException(
+          List.of("body", "label_column"),
+          "missing",
+          "Field required: label_column is required for problem_type " + request.problemType());
+    }
+    UUID jobId = UUID.randomUUID();
+    String dagId = "modelplane-training-" + jobId;
+    String experiment = "automl/" + request.domain() + "/" + request.name();
+    Instant now = now();
+    String rendered = renderDag(jobId, dagId, request, algorithm, experiment);
+    TrainingJobRow row =
+        new TrainingJobRow(
+            jobId,
+            request.name(),
+            request.domain(),
+            request.owner(),
+            request.sourceTable(),
+            request.problemType(),
+            algorithm,
+            request.preset() != null ? request.preset() : "balanced",
+            request.labelColumn(),
+            request.featureColumns() == null ? null : toJson(request.featureColumns()),
+            request.featureEngineeringJobId(),
+            READY.value(),
+            rendered,
+            null,
+            experiment,
+            null,
+            dagId,
+            null,
+            0,
+            null,
+            now,
+            now);
+    jdbi.useTransaction(
+        handle -> {
+          handle.attach(TrainingJobDao.class).insert(row);
+          recordEvent(handle, jobId, null, READY, caller, "created", now);
+          dagStore.put(dagId, rendered); // a failure here rolls the job back
+        });
+    LOG.info(
+        "Created training job {} ({} / {}) DAG {}", jobId, request.problemType(), algorithm, dagId);
+    if (request.triggerNow()) {
+      try {
+        return trigger(jobId, caller);
+      } catch (UnavailableException e) {
+        LOG.warn("Training job {} stays ready: {}", jobId, e.getMessage());
+      }
+    }
+    return get(jobId);
+  }
+
+  public TrainingJob get(UUID jobId) {
+    return jdbi.withExtension(TrainingJobDao.class, dao -> dao.find(jobId))
+        .map(this::toJob)
+        .orElseThrow(() -> notFound(jobId));
+  }
+
+  public Page<TrainingJob> list(TrainingJobFilter filter, int pageSize, String pageToken) {
+    Keyset after = pageToken == null ? null : PageTokens.decode(pageToken);
+    List<TrainingJobRow> rows =
+        jdbi.withExtension(TrainingJobDao.class, dao -> dao.list(filter, after, pageSize + 1));
+    String next = null;
+    if (rows.size() > pageSize) {
+      rows = rows.subList(0, pageSize);
+      TrainingJobRow last = rows.get(pageSize - 1);
+      next = PageTokens.encode(new Keyset(last.createdAt(), last.jobId()));
+    }
+    return new Page<>(rows.stream().map(this::toJob).toList(), next);
+  }
+
+  public List<TrainingJobEvent> events(UUID jobId) {
+    get(jobId);
+    return jdbi.withExtension(TrainingJobEventDao.class, dao -> dao.listForJob(jobId)).stream()
+        .map(
+            e ->
+                new TrainingJobEvent(
+                    e.eventId(),
+                    e.jobId(),
+                    e.fromStatus() == null ? null : TrainingJobStatus.of(e.fromStatus()),
+                    TrainingJobStatus.of(e.toStatus()),
+                    e.actor(),
+                    e.reason(),
+                    e.createdAt()))
+        .toList();
+  }
+
+  /** {@code ready | failed → queued}: triggers a new DAG run with a deterministic id. */
+  public TrainingJob trigger(UUID jobId, Caller caller) {
+    TrainingJob job = get(jobId);
+    if (!TrainingJobStateMachine.triggerable().contains(job.status())) {
+      throw new ConflictException(
+          "Training job "
+              + jobId
+              + " is "
+              + job.status().value()
+              + ": only a ready or failed job can be triggered");
+    }
+    if (airflow.isEmpty()) {
+      saveErrorMessage(jobId, NO_ORCHESTRATOR);
+      throw new UnavailableException(NO_ORCHESTRATOR);
+    }
+    int attempt = job.attempt() + 1;
+    String dagRunId = "modelplane__" + jobId + "__" + attempt;
+    try {
+      Map<String, Object> conf = new LinkedHashMap<>();
+      conf.put("job_id", jobId.toString());
+      conf.put("attempt", attempt);
+      airflow.get().triggerDagRun(job.airflowDagId(), dagRunId, conf);
+    } catch (AirflowException e) {
+      saveErrorMessage(jobId, e.getMessage());
+      throw new UnavailableException(e.getMessage(), e);
+    }
+    Instant now = now();
+    jdbi.useTransaction(
+        handle -> {
+          TrainingJobStatus from = lockStatus(handle, jobId);
+          int moved =
+              handle
+                  .attach(TrainingJobDao.class)
+                  .recordTrigger(
+                      jobId,
+                      values(TrainingJobStateMachine.triggerable()),
+                      QUEUED.value(),
+                      dagRunId,
+                      attempt,
+                      now);
+          if (moved == 0) {
+            throw new ConflictException(
+                "Training job " + jobId + " is " + from.value() + ": it was triggered meanwhile");
+          }
+          recordEvent(handle, jobId, from, QUEUED, caller, "triggered DAG run " + dagRunId, now);
+        });
+    LOG.info("Training job {} queued as DAG run {}", jobId, dagRunId);
+    return get(jobId);
+  }
+
+  /** A DAG task reports a status; repeating the current status is an idempotent no-op. */
+  public TrainingJob writeback(UUID jobId, StatusWriteback update, Caller caller) {
+    TrainingJobStatus target = update.status();
+    Set<TrainingJobStatus> sources = TrainingJobStateMachine.writebackSources(target);
+    String errorMessage = target == FAILED ? truncate(update.errorMessage()) : null;
+    Instant now = now();
+    boolean changed =
+        jdbi.inTransaction(
+            handle -> {
+              TrainingJobStatus from = lockStatus(handle, jobId);
+              if (from == target) {
+                return false;
+              }
+              if (!sources.contains(from)) {
+                throw illegalTransition(jobId, from, target);
+              }
+              handle
+                  .attach(TrainingJobDao.class)
+                  .transition(
+                      jobId,
+                      values(sources),
+                      target.value(),
+                      update.mlflowRunId(),
+                      update.registeredModelName(),
+                      errorMessage,
+                      now);
+              recordEvent(
+                  handle,
+                  jobId,
+                  from,
+                  target,
+                  caller,
+                  errorMessage != null ? errorMessage : "status writeback",
+                  now);
+              return true;
+            });
+    if (changed) {
+      LOG.info("Training job {} is now {} (writeback by {})", jobId, target.value(), caller.name());
+    }
+    return get(jobId);
+  }
+
+  /** Statuses of several jobs, reconciled with Airflow for the ones that are not terminal. */
+  public JobStatusReport statuses(Collection<UUID> jobIds) {
+    Set<UUID> wanted = new LinkedHashSet<>(jobIds);
+    Map<UUID, TrainingJob> found = new LinkedHashMap<>();
+    jdbi.withExtension(TrainingJobDao.class, dao -> dao.findAll(wanted))
+        .forEach(row -> found.put(row.jobId(), toJob(row)));
+    List<JobStatusReport.Entry> entries = new ArrayList<>();
+    List<UUID> notFound = new ArrayList<>();
+    for (UUID id : wanted) {
+      TrainingJob job = found.get(id);
+      if (job == null) {
+        notFound.add(id);
+      } else {
+        entries.add(reconcile(job));
+      }
+    }
+    return new JobStatusReport(entries, notFound);
+  }
+
+  /** {@code ready | queued | running → failed}, and the Airflow DAG run marked failed. */
+  public TrainingJob cancel(UUID jobId, Caller caller) {
+    TrainingJob job = get(jobId);
+    Set<TrainingJobStatus> cancellable = TrainingJobStateMachine.cancellable();
+    if (!cancellable.contains(job.status())) {
+      throw new ConflictException(
+          "Training job "
+              + jobId
+              + " is "
+              + job.status().value()
+              + ": only a ready, queued or running job can be cancelled");
+    }
+    if (job.status() != READY && job.airflowDagRunId() != null && airflow.isPresent()) {
+      try {
+        airflow.get().markDagRunFailed(job.airflowDagId(), job.airflowDagRunId());
+      } catch (AirflowException e) {
+        throw new UnavailableException(e.getMessage(), e);
+      }
+    }
+    String message = "cancelled by " + caller.name();
+    Instant now = now();
+    jdbi.useTransaction(
+        handle -> {
+          TrainingJobStatus from = lockStatus(handle, jobId);
+          if (!cancellable.contains(from)) {
+            throw new ConflictException(
+                "Training job "
+                    + jobId
+                    + " is "
+                    + from.value()
+                    + ": it can no longer be cancelled");
+          }
+          handle
+              .attach(TrainingJobDao.class)
+              .transition(jobId, values(cancellable), FAILED.value(), null, null, message, now);
+          recordEvent(handle, jobId, from, FAILED, caller, message, now);
+        });
+    LOG.info("Training job {} cancelled by {}", jobId, caller.name());
+    return get(jobId);
+  }
+
+  /** Deletes a job that is not queued or running, with its events and its DAG file. */
+  public void delete(UUID jobId, Caller caller) {
+    jdbi.useTransaction(
+        handle -> {
+          TrainingJobStatus status = lockStatus(handle, jobId);
+          if (!TrainingJobStateMachine.isDeletable(status)) {
+            throw new ConflictException(
+                "Training job " + jobId + " is " + status.value() + ": cancel it before deleting");
+          }
+          TrainingJobDao dao = handle.attach(TrainingJobDao.class);
+          String dagId = dao.find(jobId).orElseThrow().airflowDagId();
+          dao.delete(jobId);
+          dagStore.delete(dagId);
+        });
+    LOG.info("Training job {} deleted by {}", jobId, caller.name());
+  }
+
+  private JobStatusReport.Entry reconcile(TrainingJob job) {
+    if (job.status().isTerminal()
+        || job.status() == READY
+        || job.airflowDagRunId() == null
+        || airflow.isEmpty()) {
+      return new JobStatusReport.Entry(job, null);
+    }
+    String state;
+    try {
+      state = airflow.get().dagRunState(job.airflowDagId(), job.airflowDagRunId()).orElse(null);
+    } catch (AirflowException e) {
+      LOG.warn("Cannot reconcile training job {} with Airflow: {}", job.jobId(), e.getMessage());
+      return new JobStatusReport.Entry(job, null);
+    }
+    Optional<StatusWriteback> correction = correctionFor(job, state);
+    if (correction.isEmpty()) {
+      return new JobStatusReport.Entry(job, state);
+    }
+    try {
+      TrainingJob updated =
+          writeback(job.jobId(), correction.get(), Caller.system("airflow-reconcile"));
+      return new JobStatusReport.Entry(updated, state);
+    } catch (ConflictException e) {
+      return new JobStatusReport.Entry(get(job.jobId()), state); // a writeback won the race
+    }
+  }
+
+  private static Optional<StatusWriteback> correctionFor(TrainingJob job, String airflowState) {
+    if (airflowState == null) {
+      return Optional.empty();
+    }
+    return switch (airflowState) {
+      case "running" ->
+          job.status() == QUEUED
+              ? Optional.of(new StatusWriteback(TrainingJobStatus.RUNNING, null, null, null))
+              : Optional.empty();
+      case "success" ->
+          Optional.of(new StatusWriteback(TrainingJobStatus.COMPLETE, null, null, null));
+      case "failed" ->
+          Optional.of(
+              new StatusWriteback(
+                  FAILED,
+                  null,
+                  null,
+                  "Airflow reports DAG run " + job.airflowDagRunId() + " failed"));
+      default -> Optional.empty();
+    };
+  }
+
+  private String chooseAlgorithm(NewTrainingJob request) {
+    if (request.algorithm() == null) {
+      return AlgorithmCatalog.defaultAlgorithm(request.problemType());
+    }
+    if (!AlgorithmCatalog.fits(request.algorithm(), request.problemType())) {
+      throw new InvalidRequestException(
+          List.of("body", "algorithm"),
+          "value_error",
+          "Value error, algorithm "
+              + request.algorithm()
+              + " does not fit problem_type "
+              + request.problemType()
+              + "; use one of: "
+              + String.join(", ", AlgorithmCatalog.algorithmsFor(request.problemType())));
+    }
+    return request.algorithm();
+  }
+
+  private String renderDag(
+      UUID jobId, String dagId, NewTrainingJob request, String algorithm, String experiment) {
+    Map<String, Object> job = new LinkedHashMap<>();
+    job.put("job_id", jobId.toString());
+    job.put("name", request.name());
+    job.put("domain", request.domain());
+    job.put("owner", request.owner());
+    job.put("source_table", request.sourceTable());
+    job.put("problem_type", request.problemType());
+    job.put("algorithm", algorithm);
+    job.put("preset", request.preset() != null ? request.preset() : "balanced");
+    job.put("label_column", request.labelColumn());
+    job.put("feature_columns", request.featureColumns());
+    job.put(
+        "feature_engineering_job_id",
+        request.featureEngineeringJobId() == null
+            ? null
+            : request.featureEngineeringJobId().toString());
+    job.put("mlflow_experiment_name", experiment);
+    return renderer.render(
+        DagRenderer.TRAINING_DAG,
+        Map.of(
+            "dag_id", dagId,
+            "modelplane_url", publicUrl.toString(),
+            "job_json", toJson(job)));
+  }
+
+  private TrainingJobStatus lockStatus(Handle handle, UUID jobId) {
+    return handle
+        .createQuery("SELECT status FROM training_jobs WHERE job_id = :jobId FOR UPDATE")
+        .bind("jobId", jobId)
+        .mapTo(String.class)
+        .findOne()
+        .map(TrainingJobStatus::of)
+        .orElseThrow(() -> notFound(jobId));
+  }
+
+  private static void recordEvent(
+      Handle handle,
+      UUID jobId,
+      TrainingJobStatus from,
+      TrainingJobStatus to,
+      Caller caller,
+      String reason,
+      Instant now) {
+    handle
+        .attach(TrainingJobEventDao.class)
+        .insert(jobId, from == null ? null : from.value(), to.value(), caller.name(), reason, now);
+  }
+
+  private void saveErrorMessage(UUID jobId, String message) {
+    jdbi.useExtension(
+        TrainingJobDao.class, dao -> dao.setErrorMessage(jobId, truncate(message), now()));
+  }
+
+  private TrainingJob toJob(TrainingJobRow row) {
+    return new TrainingJob(
+        row.jobId(),
+        row.name(),
+        row.domain(),
+        row.owner(),
+        row.sourceTable(),
+        row.problemType(),
+        row.algorithm(),
+        row.preset(),
+        row.labelColumn(),
+        row.featureColumns() == null ? null : fromJson(row.featureColumns()),
+        row.featureEngineeringJobId(),
+        TrainingJobStatus.of(row.status()),
+        row.renderedDag(),
+        row.mlflowRunId(),
+        row.mlflowExperimentName(),
+        row.registeredModelName(),
+        row.airflowDagId(),
+        airflow.map(a -> a.dagUrl(row.airflowDagId()).toString()).orElse(null),
+        row.airflowDagRunId(),
+        row.attempt(),
+        row.errorMessage(),
+        row.createdAt(),
+        row.updatedAt());
+  }
+
+  private static ConflictException illegalTransition(
+      UUID jobId, TrainingJobStatus from, TrainingJobStatus to) {
+    return new ConflictException(
+        "Training job " + jobId + " is " + from.value() + ": it cannot move to " + to.value());
+  }
+
+  private static NotFoundException notFound(UUID jobId) {
+    return new NotFoundException("Training job " + jobId + " not found");
+  }
+
+  private static List<String> values(Set<TrainingJobStatus> statuses) {
+    return statuses.stream().map(TrainingJobStatus::value).toList();
+  }
+
+  private static String truncate(String message) {
+    return message == null || message.length() <= MAX_MESSAGE
+        ? message
+        : message.substring(0, MAX_MESSAGE - 1) + "…";
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private String toJson(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private List<String> fromJson(String text) {
+    try {
+      return json.readValue(text, new TypeReference<List<String>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt feature_columns", e);
+    }
+  }
+}

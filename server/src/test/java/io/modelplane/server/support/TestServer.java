@@ -1,0 +1,80 @@
+package io.modelplane.server.support;
+
+import io.modelplane.server.ModelplaneServer;
+import io.modelplane.server.config.AirflowApiVersion;
+import io.modelplane.server.config.AirflowConfig;
+import io.modelplane.server.config.DatabaseConfig;
+import io.modelplane.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A real server on a free port, with a temporary data folder and the given database. */
+public final class TestServer implements AutoCloseable {
+  public static final String PSK = "test-platform-psk-0123456789";
+
+  private final ModelplaneServer server;
+  private final ServerConfig config;
+
+  private TestServer(ServerConfig config) {
+    this.config = config;
+    this.server = ModelplaneServer.start(config);
+  }
+
+  public static TestServer start(DatabaseConfig database) {
+    return start(database, Optional.empty());
+  }
+
+  public static TestServer start(DatabaseConfig database, Optional<AirflowConfig> airflow) {
+    return new TestServer(config(database, airflow));
+  }
+
+  public static ServerConfig config(DatabaseConfig database, Optional<AirflowConfig> airflow) {
+    try {
+      Path dataDir = Files.createTempDirectory("modelplane-test");
+      return new ServerConfig(
+          "127.0.0.1",
+          0,
+          PSK,
+          dataDir,
+          database,
+          airflow,
+          URI.create("http://modelplane.test:8080"),
+          Optional.empty());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Airflow at {@code baseUrl} with basic credentials (v1) or a session token (v2). */
+  public static AirflowConfig airflow(String baseUrl, AirflowApiVersion version) {
+    URI base = URI.create(baseUrl);
+    return new AirflowConfig(
+        base,
+        version,
+        Optional.of("modelplane"),
+        Optional.of("airflow-secret"),
+        Optional.empty(),
+        base);
+  }
+
+  public ApiClient client() {
+    return new ApiClient(server.baseUri()).withPsk(PSK);
+  }
+
+  public ApiClient anonymousClient() {
+    return new ApiClient(server.baseUri());
+  }
+
+  public Path dagDir() {
+    return config.dagDir();
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}
