@@ -48,7 +48,7 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
             .flatMap(Optional::stream)
             .findFirst();
     if (caller.isEmpty()) {
-      LOG.info("Rejected invalid credentials from the {} header", credentials.get().source());
+      LOG.info("Rejected invalid credentials sent in {}", credentials.get().source().header());
       abort(request, "Invalid credentials");
       return;
     }

@@ -8,8 +8,18 @@ public record Credentials(Source source, String secret) {
 
   /** Which header the secret came from. */
   public enum Source {
-    PSK_HEADER,
-    BEARER
+    PSK_HEADER("Authorization-PSK"),
+    BEARER("Authorization: Bearer");
+
+    private final String header;
+
+    Source(String header) {
+      this.header = header;
+    }
+
+    public String header() {
+      return header;
+    }
   }
 
   @Override
