@@ -5,6 +5,7 @@ import io.modelplane.server.api.BuildInfo;
 import io.modelplane.server.api.DeploymentResource;
 import io.modelplane.server.api.JsonMapper;
 import io.modelplane.server.api.KeyResource;
+import io.modelplane.server.api.PatchBodies;
 import io.modelplane.server.api.RequestLogFilter;
 import io.modelplane.server.api.SecurityHeadersFilter;
 import io.modelplane.server.api.SystemResource;
@@ -24,10 +25,15 @@ import io.modelplane.server.integration.airflow.AirflowClient;
 import io.modelplane.server.integration.airflow.HttpAirflowClient;
 import io.modelplane.server.integration.dagstore.DagStore;
 import io.modelplane.server.integration.dagstore.LocalDagStore;
+import io.modelplane.server.integration.mlflow.HttpMlflowClient;
+import io.modelplane.server.integration.mlflow.ModelRegistry;
 import io.modelplane.server.render.DagRenderer;
+import io.modelplane.server.service.DeploymentService;
+import io.modelplane.server.service.OutboxWorker;
 import io.modelplane.server.service.TrainingJobService;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -54,11 +60,14 @@ public final class ModelplaneServer implements AutoCloseable {
 
   private final Server jetty;
   private final Database database;
+  private final Optional<OutboxWorker> outbox;
   private final int port;
 
-  private ModelplaneServer(Server jetty, Database database, int port) {
+  private ModelplaneServer(
+      Server jetty, Database database, Optional<OutboxWorker> outbox, int port) {
     this.jetty = jetty;
     this.database = database;
+    this.outbox = outbox;
     this.port = port;
   }
 
@@ -79,15 +88,38 @@ public final class ModelplaneServer implements AutoCloseable {
       if (airflow.isEmpty()) {
         LOG.warn("No orchestrator configured (MODELPLANE_AIRFLOW_URL): DAGs are stored, not run");
       }
+      DagRenderer renderer = new DagRenderer(config.templatesDir());
       TrainingJobService trainingJobs =
           new TrainingJobService(
+              database.jdbi(), dagStore, renderer, airflow, config.publicUrl(), json, clock);
+      Optional<ModelRegistry> registry =
+          config.mlflow().map(m -> new HttpMlflowClient(m.baseUrl(), m.token(), json));
+      if (registry.isEmpty()) {
+        LOG.warn("No model registry configured (MODELPLANE_MLFLOW_URL): versions are not checked");
+      }
+      DeploymentService deployments =
+          new DeploymentService(
               database.jdbi(),
               dagStore,
-              new DagRenderer(config.templatesDir()),
+              renderer,
               airflow,
+              registry,
               config.publicUrl(),
               json,
               clock);
+      Optional<OutboxWorker> outbox =
+          airflow.map(
+              client ->
+                  new OutboxWorker(
+                      database.jdbi(),
+                      client,
+                      deployments,
+                      json,
+                      clock,
+                      new OutboxWorker.OutboxSettings(
+                          Duration.ofMillis(config.outbox().pollMillis()),
+                          Duration.ofMillis(config.outbox().initialBackoffMillis()),
+                          config.outbox().maxAttempts())));
 
       ResourceConfig api = new ResourceConfig();
       api.property(ServerProperties.WADL_FEATURE_DISABLE, true);
@@ -108,7 +140,8 @@ public final class ModelplaneServer implements AutoCloseable {
       api.register(new CatchAllExceptionMapper());
       api.register(new SystemResource(build, database, airflow.isPresent()));
       api.register(new TrainingJobResource(trainingJobs));
-      api.register(new DeploymentResource());
+      api.register(new DeploymentResource(deployments));
+      api.register(new PatchBodies());
       api.register(new KeyResource());
 
       QueuedThreadPool threads = new QueuedThreadPool(200, 8);
@@ -128,9 +161,10 @@ public final class ModelplaneServer implements AutoCloseable {
       jetty.setHandler(new GracefulHandler(context));
       jetty.setStopTimeout(10_000);
       jetty.start();
+      outbox.ifPresent(OutboxWorker::start);
       int port = connector.getLocalPort();
       LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
-      return new ModelplaneServer(jetty, database, port);
+      return new ModelplaneServer(jetty, database, outbox, port);
     } catch (Exception e) {
       database.close();
       throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
@@ -150,6 +184,7 @@ public final class ModelplaneServer implements AutoCloseable {
   public void close() {
     try {
       jetty.stop();
+      outbox.ifPresent(OutboxWorker::close);
     } catch (Exception e) {
       LOG.warn("Error while stopping the HTTP server: {}", e.toString());
     } finally {

@@ -1,48 +1,89 @@
 package io.modelplane.server.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelplane.server.api.auth.CallerSecurityContext;
 import io.modelplane.server.api.generated.DeploymentsApi;
 import io.modelplane.server.api.model.AllowedRolesUpdate;
 import io.modelplane.server.api.model.BatchRunCallback;
 import io.modelplane.server.api.model.DeploymentCreate;
+import io.modelplane.server.api.model.DeploymentList;
+import io.modelplane.server.api.model.DeploymentRunList;
 import io.modelplane.server.api.model.DeploymentRunStatus;
 import io.modelplane.server.api.model.DeploymentStatus;
 import io.modelplane.server.api.model.DeploymentTriggerRequest;
 import io.modelplane.server.api.model.DeploymentType;
 import io.modelplane.server.api.model.DeploymentUpdate;
+import io.modelplane.server.api.model.SourceTable;
+import io.modelplane.server.api.model.TargetTable;
+import io.modelplane.server.db.DeploymentFilter;
+import io.modelplane.server.service.Caller;
+import io.modelplane.server.service.Deployment;
+import io.modelplane.server.service.DeploymentChanges;
+import io.modelplane.server.service.DeploymentRun;
+import io.modelplane.server.service.DeploymentService;
+import io.modelplane.server.service.NewDeployment;
+import io.modelplane.server.service.Page;
+import io.modelplane.server.service.RunCallback;
+import io.modelplane.server.service.RunRequest;
+import io.modelplane.server.service.RunStatus;
+import io.modelplane.server.service.TableRef;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.EntityTag;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
+import java.util.Optional;
 import java.util.UUID;
 
-/** Deployment endpoints: in the contract, answered 501 until batch deployments land. */
+/** Deployment endpoints: maps the contract's bodies to the service and back. */
 @Path("/")
 public final class DeploymentResource implements DeploymentsApi {
-  private static final String WHAT = "Batch deployments";
+  private final DeploymentService service;
+  @Context private SecurityContext security;
+  @Context private UriInfo uriInfo;
 
-  @Override
-  public Response archiveDeployment(String model, String name) {
-    return NotImplementedYet.response(WHAT);
-  }
-
-  @Override
-  public Response cancelDeploymentRun(String model, String name, UUID runId) {
-    return NotImplementedYet.response(WHAT);
+  public DeploymentResource(DeploymentService service) {
+    this.service = service;
   }
 
   @Override
   public Response createDeploymentApiModelsModelDeploymentsPost(
-      String model, DeploymentCreate deploymentCreate) {
-    return NotImplementedYet.response(WHAT);
+      String model, DeploymentCreate body) {
+    SourceTable source = body.getSource();
+    TargetTable target = body.getTarget();
+    NewDeployment request =
+        new NewDeployment(
+            model, // the path's model overrides model.model_name
+            body.getName(),
+            body.getModel().getModelVersion(),
+            body.getModel().getModelAlias(),
+            new TableRef(source.getCatalog(), source.getSchema(), source.getTable()),
+            source.getFilterSql(),
+            source.getSnapshotId(),
+            new TableRef(target.getCatalog(), target.getSchema(), target.getTable()),
+            body.getEntityColumns(),
+            body.getDomain(),
+            body.getOwner(),
+            body.getSchedule(),
+            body.getRerunBehavior() == null
+                ? "overwrite_partition"
+                : body.getRerunBehavior().toString(),
+            body.getPartitionColumn() == null ? "scored_at" : body.getPartitionColumn(),
+            Boolean.TRUE.equals(body.getTriggerNow()),
+            body.getAllowedRoles());
+    Deployment deployment = service.create(request, caller());
+    return Response.created(location(model, deployment.name()))
+        .tag(etag(deployment))
+        .entity(DeploymentMapper.toResponse(deployment))
+        .build();
   }
 
   @Override
   public Response getDeploymentApiModelsModelDeploymentsNameGet(String model, String name) {
-    return NotImplementedYet.response(WHAT);
-  }
-
-  @Override
-  public Response getDeploymentRun(String model, String name, UUID runId) {
-    return NotImplementedYet.response(WHAT);
+    Deployment deployment = service.get(model, name);
+    return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
   }
 
   @Override
@@ -53,19 +94,7 @@ public final class DeploymentResource implements DeploymentsApi {
       String owner,
       Integer pageSize,
       String pageToken) {
-    return NotImplementedYet.response(WHAT);
-  }
-
-  @Override
-  public Response listDeploymentRuns(
-      String model,
-      String name,
-      DeploymentRunStatus status,
-      OffsetDateTime createdAfter,
-      OffsetDateTime createdBefore,
-      Integer pageSize,
-      String pageToken) {
-    return NotImplementedYet.response(WHAT);
+    return list(null, status, type, domain, owner, pageSize, pageToken);
   }
 
   @Override
@@ -77,43 +106,158 @@ public final class DeploymentResource implements DeploymentsApi {
       String owner,
       Integer pageSize,
       String pageToken) {
-    return NotImplementedYet.response(WHAT);
+    return list(model, status, type, domain, owner, pageSize, pageToken);
   }
 
   @Override
-  public Response recordRunApiModelsModelDeploymentsNameRunsPost(
-      String model, String name, BatchRunCallback batchRunCallback) {
-    return NotImplementedYet.response(WHAT);
-  }
-
-  @Override
-  public Response startDeployment(String model, String name) {
-    return NotImplementedYet.response(WHAT);
-  }
-
-  @Override
-  public Response stopDeployment(String model, String name) {
-    return NotImplementedYet.response(WHAT);
-  }
-
-  @Override
-  public Response triggerDeployment(
-      String model,
-      String name,
-      String idempotencyKey,
-      DeploymentTriggerRequest deploymentTriggerRequest) {
-    return NotImplementedYet.response(WHAT);
-  }
-
-  @Override
-  public Response updateAllowedRolesApiModelsModelDeploymentsNameAllowedRolesPut(
-      String model, String name, AllowedRolesUpdate allowedRolesUpdate) {
-    return NotImplementedYet.response(WHAT);
+  public Response listDeploymentEvents(String model, String name) {
+    return Response.ok(DeploymentMapper.toEvents(service.events(model, name))).build();
   }
 
   @Override
   public Response updateDeployment(
-      String model, String name, DeploymentUpdate deploymentUpdate, String ifMatch) {
-    return NotImplementedYet.response(WHAT);
+      String model, String name, DeploymentUpdate body, String ifMatch) {
+    JsonNode raw = PatchBodies.current();
+    Optional<DeploymentChanges.ModelChoice> modelChoice =
+        body.getModel() == null
+            ? Optional.empty()
+            : Optional.of(
+                new DeploymentChanges.ModelChoice(
+                    body.getModel().getModelName(),
+                    body.getModel().getModelVersion(),
+                    body.getModel().getModelAlias()));
+    DeploymentChanges changes =
+        new DeploymentChanges(
+            raw.has("schedule")
+                ? Optional.of(Optional.ofNullable(body.getSchedule()))
+                : Optional.empty(),
+            raw.has("filter_sql")
+                ? Optional.of(Optional.ofNullable(body.getFilterSql()))
+                : Optional.empty(),
+            Optional.ofNullable(body.getRerunBehavior()).map(Object::toString),
+            modelChoice,
+            Optional.ofNullable(ifMatch));
+    Deployment deployment = service.update(model, name, changes, caller());
+    return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
+  }
+
+  @Override
+  public Response updateAllowedRolesApiModelsModelDeploymentsNameAllowedRolesPut(
+      String model, String name, AllowedRolesUpdate body) {
+    Deployment deployment = service.setAllowedRoles(model, name, body.getAllowedRoles(), caller());
+    return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
+  }
+
+  @Override
+  public Response stopDeployment(String model, String name) {
+    return Response.ok(DeploymentMapper.toResponse(service.stop(model, name, caller()))).build();
+  }
+
+  @Override
+  public Response startDeployment(String model, String name) {
+    return Response.ok(DeploymentMapper.toResponse(service.start(model, name, caller()))).build();
+  }
+
+  @Override
+  public Response archiveDeployment(String model, String name) {
+    return Response.ok(DeploymentMapper.toResponse(service.archive(model, name, caller()))).build();
+  }
+
+  @Override
+  public Response triggerDeployment(
+      String model, String name, String idempotencyKey, DeploymentTriggerRequest body) {
+    RunRequest request =
+        new RunRequest(
+            body == null ? null : body.getSnapshotId(),
+            body == null ? null : body.getTags(),
+            idempotencyKey);
+    DeploymentRun run = service.trigger(model, name, request, caller());
+    return Response.accepted(DeploymentMapper.toRun(run)).build();
+  }
+
+  @Override
+  public Response recordRunApiModelsModelDeploymentsNameRunsPost(
+      String model, String name, BatchRunCallback body) {
+    RunCallback callback =
+        new RunCallback(
+            body.getAirflowRunId(),
+            RunStatus.of(body.getStatus().toString()),
+            body.getRowsScored(),
+            body.getErrorMessage());
+    DeploymentRun run = service.recordCallback(model, name, callback, caller());
+    return Response.ok(DeploymentMapper.toRun(run)).build();
+  }
+
+  @Override
+  public Response listDeploymentRuns(
+      String model,
+      String name,
+      DeploymentRunStatus status,
+      OffsetDateTime createdAfter,
+      OffsetDateTime createdBefore,
+      Integer pageSize,
+      String pageToken) {
+    Page<DeploymentRun> page =
+        service.listRuns(
+            model,
+            name,
+            status == null ? null : RunStatus.of(status.toString()),
+            createdAfter == null ? null : createdAfter.toInstant(),
+            createdBefore == null ? null : createdBefore.toInstant(),
+            pageSize == null ? 50 : pageSize,
+            pageToken);
+    DeploymentRunList body = new DeploymentRunList();
+    body.setItems(page.items().stream().map(DeploymentMapper::toRun).toList());
+    body.setNextPageToken(page.nextPageToken());
+    return Response.ok(body).build();
+  }
+
+  @Override
+  public Response getDeploymentRun(String model, String name, UUID runId) {
+    return Response.ok(DeploymentMapper.toRun(service.getRun(model, name, runId))).build();
+  }
+
+  @Override
+  public Response cancelDeploymentRun(String model, String name, UUID runId) {
+    return Response.ok(DeploymentMapper.toRun(service.cancelRun(model, name, runId, caller())))
+        .build();
+  }
+
+  private Response list(
+      String model,
+      DeploymentStatus status,
+      DeploymentType type,
+      String domain,
+      String owner,
+      Integer pageSize,
+      String pageToken) {
+    DeploymentFilter filter =
+        new DeploymentFilter(
+            model,
+            status == null ? null : status.toString(),
+            type == null ? null : type.toString(),
+            domain,
+            owner);
+    Page<Deployment> page = service.list(filter, pageSize == null ? 50 : pageSize, pageToken);
+    DeploymentList body = new DeploymentList();
+    body.setItems(page.items().stream().map(DeploymentMapper::toResponse).toList());
+    body.setNextPageToken(page.nextPageToken());
+    return Response.ok(body).build();
+  }
+
+  private java.net.URI location(String model, String name) {
+    return uriInfo
+        .getBaseUriBuilder()
+        .path("api/models/{model}/deployments/{name}")
+        .build(model, name);
+  }
+
+  private static EntityTag etag(Deployment deployment) {
+    String quoted = deployment.etag();
+    return new EntityTag(quoted.substring(1, quoted.length() - 1));
+  }
+
+  private Caller caller() {
+    return CallerSecurityContext.callerOf(security);
   }
 }

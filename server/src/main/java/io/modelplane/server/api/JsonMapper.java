@@ -1,6 +1,7 @@
 package io.modelplane.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,6 +9,8 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.modelplane.server.api.model.DeploymentResponse;
+import io.modelplane.server.api.model.DeploymentRunSummary;
 import io.modelplane.server.api.model.ValidationError;
 import jakarta.ws.rs.ext.ContextResolver;
 import jakarta.ws.rs.ext.Provider;
@@ -32,6 +35,9 @@ public final class JsonMapper implements ContextResolver<ObjectMapper> {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     // FastAPI omits a validation error's input and ctx when there are none.
     mapper.addMixIn(ValidationError.class, OmitEmptyFields.class);
+    // A deployment without runs has no last_run: omitted, as the contract cannot say "null" for
+    // a referenced schema in OpenAPI 3.0.
+    mapper.addMixIn(DeploymentResponse.class, OmitNullLastRun.class);
     mapper
         .coercionConfigFor(LogicalType.Textual)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
@@ -58,6 +64,12 @@ public final class JsonMapper implements ContextResolver<ObjectMapper> {
 
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private abstract static class OmitEmptyFields {}
+
+  private abstract static class OmitNullLastRun {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonProperty("last_run")
+    abstract DeploymentRunSummary getLastRun();
+  }
 
   @Override
   public ObjectMapper getContext(Class<?> type) {

@@ -18,7 +18,9 @@ public record ServerConfig(
     DatabaseConfig database,
     Optional<AirflowConfig> airflow,
     URI publicUrl,
-    Optional<Path> templatesDir) {
+    Optional<Path> templatesDir,
+    Optional<MlflowConfig> mlflow,
+    OutboxConfig outbox) {
 
   /** The shortest platform PSK accepted: guessable keys are refused at start. */
   public static final int MIN_PSK_LENGTH = 16;
@@ -41,6 +43,8 @@ public record ServerConfig(
         + airflow.map(Object::toString).orElse("not configured")
         + ", publicUrl="
         + publicUrl
+        + ", mlflow="
+        + mlflow.map(m -> m.baseUrl().toString()).orElse("not configured")
         + "]";
   }
 
@@ -108,7 +112,21 @@ public record ServerConfig(
             "MODELPLANE_PUBLIC_URL",
             settings.get("MODELPLANE_PUBLIC_URL").orElse("http://localhost:" + port));
     Optional<Path> templatesDir = settings.get("MODELPLANE_TEMPLATES_DIR").map(Path::of);
-    return new ServerConfig(bind, port, psk, dataDir, database, airflow, publicUrl, templatesDir);
+    Optional<MlflowConfig> mlflow =
+        settings
+            .get("MODELPLANE_MLFLOW_URL")
+            .map(
+                url ->
+                    new MlflowConfig(
+                        httpUri("MODELPLANE_MLFLOW_URL", url),
+                        settings.get("MODELPLANE_MLFLOW_TOKEN")));
+    OutboxConfig outbox =
+        new OutboxConfig(
+            intSetting(settings, "MODELPLANE_OUTBOX_POLL_MS", 500, 10, 60_000),
+            intSetting(settings, "MODELPLANE_OUTBOX_BACKOFF_MS", 1_000, 10, 600_000),
+            intSetting(settings, "MODELPLANE_OUTBOX_MAX_ATTEMPTS", 30, 1, 10_000));
+    return new ServerConfig(
+        bind, port, psk, dataDir, database, airflow, publicUrl, templatesDir, mlflow, outbox);
   }
 
   static String defaultH2Url(Path dataDir) {

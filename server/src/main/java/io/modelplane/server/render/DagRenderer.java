@@ -22,6 +22,7 @@ import java.util.Optional;
  */
 public final class DagRenderer {
   public static final String TRAINING_DAG = "training_dag.py.peb";
+  public static final String SCORING_DAG = "scoring_dag.py.peb";
 
   private final PebbleEngine engine;
 

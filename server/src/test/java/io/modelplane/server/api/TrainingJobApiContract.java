@@ -353,8 +353,8 @@ abstract class TrainingJobApiContract {
   }
 
   @Test
-  void deploymentEndpointsAnswer501UntilTheyLand() {
-    ApiResponse response = api.get("/api/deployments");
+  void userPskEndpointsAnswer501UntilTheyLand() {
+    ApiResponse response = api.get("/api/psks");
     assertThat(response.status()).isEqualTo(501);
     assertThat(response.text("error")).contains("not implemented");
   }

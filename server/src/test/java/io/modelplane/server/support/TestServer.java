@@ -4,6 +4,8 @@ import io.modelplane.server.ModelplaneServer;
 import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.AirflowConfig;
 import io.modelplane.server.config.DatabaseConfig;
+import io.modelplane.server.config.MlflowConfig;
+import io.modelplane.server.config.OutboxConfig;
 import io.modelplane.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,10 +31,16 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(DatabaseConfig database, Optional<AirflowConfig> airflow) {
-    return new TestServer(config(database, airflow));
+    return new TestServer(config(database, airflow, Optional.empty()));
   }
 
-  public static ServerConfig config(DatabaseConfig database, Optional<AirflowConfig> airflow) {
+  public static TestServer start(
+      DatabaseConfig database, Optional<AirflowConfig> airflow, Optional<MlflowConfig> mlflow) {
+    return new TestServer(config(database, airflow, mlflow));
+  }
+
+  public static ServerConfig config(
+      DatabaseConfig database, Optional<AirflowConfig> airflow, Optional<MlflowConfig> mlflow) {
     try {
       Path dataDir = Files.createTempDirectory("modelplane-test");
       return new ServerConfig(
@@ -43,7 +51,9 @@ public final class TestServer implements AutoCloseable {
           database,
           airflow,
           URI.create("http://modelplane.test:8080"),
-          Optional.empty());
+          Optional.empty(),
+          mlflow,
+          new OutboxConfig(20, 20, 5));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -67,6 +77,11 @@ public final class TestServer implements AutoCloseable {
 
   public ApiClient anonymousClient() {
     return new ApiClient(server.baseUri());
+  }
+
+  /** MLflow at {@code baseUrl}, without a token. */
+  public static MlflowConfig mlflow(String baseUrl) {
+    return new MlflowConfig(URI.create(baseUrl), Optional.empty());
   }
 
   public Path dagDir() {

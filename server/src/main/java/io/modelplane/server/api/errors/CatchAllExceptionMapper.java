@@ -1,6 +1,7 @@
 package io.modelplane.server.api.errors;
 
 import io.modelplane.server.api.RequestIds;
+import io.modelplane.server.service.SafeErrors;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.slf4j.Logger;

@@ -3,6 +3,7 @@ package io.modelplane.server.api.errors;
 import io.modelplane.server.service.ConflictException;
 import io.modelplane.server.service.InvalidRequestException;
 import io.modelplane.server.service.NotFoundException;
+import io.modelplane.server.service.PreconditionFailedException;
 import io.modelplane.server.service.UnavailableException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -19,6 +20,9 @@ public final class ServiceExceptionMapper implements ExceptionMapper<RuntimeExce
     }
     if (exception instanceof ConflictException) {
       return ApiErrors.error(409, exception.getMessage());
+    }
+    if (exception instanceof PreconditionFailedException) {
+      return ApiErrors.error(412, exception.getMessage());
     }
     if (exception instanceof UnavailableException) {
       return ApiErrors.error(503, exception.getMessage());

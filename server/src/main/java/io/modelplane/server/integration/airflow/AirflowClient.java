@@ -21,6 +21,16 @@ public interface AirflowClient {
   /** Marks a DAG run failed (cancellation). A run Airflow does not know is ignored. */
   void markDagRunFailed(String dagId, String dagRunId);
 
+  /**
+   * Pauses or unpauses a DAG.
+   *
+   * @throws AirflowException also when Airflow does not know the DAG yet (404: not parsed yet)
+   */
+  void setPaused(String dagId, boolean paused);
+
+  /** Deletes a DAG and its history from Airflow; a DAG Airflow does not know is ignored. */
+  void deleteDag(String dagId);
+
   /** Where a person sees the DAG in Airflow's UI. */
   URI dagUrl(String dagId);
 }

@@ -76,12 +76,34 @@ public final class HttpAirflowClient implements AirflowClient {
   }
 
   @Override
+  public void setPaused(String dagId, boolean paused) {
+    ObjectNode body = json.createObjectNode().put("is_paused", paused);
+    HttpResponse<String> response = send("PATCH", dagPath(dagId) + "?update_mask=is_paused", body);
+    expectSuccess(response, (paused ? "pause" : "unpause") + " DAG " + dagId);
+    LOG.info("Airflow DAG {} {}", dagId, paused ? "paused" : "unpaused");
+  }
+
+  @Override
+  public void deleteDag(String dagId) {
+    HttpResponse<String> response = send("DELETE", dagPath(dagId), null);
+    if (response.statusCode() == 404) {
+      return;
+    }
+    expectSuccess(response, "delete DAG " + dagId);
+    LOG.info("Airflow DAG {} deleted", dagId);
+  }
+
+  @Override
   public URI dagUrl(String dagId) {
     return URI.create(config.uiUrl() + "/dags/" + encode(dagId));
   }
 
+  private String dagPath(String dagId) {
+    return "/api/" + config.apiVersion().pathSegment() + "/dags/" + encode(dagId);
+  }
+
   private String dagRunsPath(String dagId) {
-    return "/api/" + config.apiVersion().pathSegment() + "/dags/" + encode(dagId) + "/dagRuns";
+    return dagPath(dagId) + "/dagRuns";
   }
 
   private String dagRunPath(String dagId, String dagRunId) {

@@ -1,4 +1,4 @@
-package io.modelplane.server.api.errors;
+package io.modelplane.server.service;
 
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;

@@ -1,0 +1,89 @@
+package io.modelplane.server.db;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.SqlObject;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** SQL of {@code deployment_runs}. */
+@RegisterConstructorMapper(DeploymentRunRow.class)
+public interface DeploymentRunDao extends SqlObject {
+
+  @SqlUpdate(
+      """
+      INSERT INTO deployment_runs (run_id, deployment_id, airflow_run_id, status, rows_scored,
+          error_message, model_version, snapshot_id, tags, idempotency_key, request_hash,
+          started_at, finished_at, created_at, updated_at)
+      VALUES (:runId, :deploymentId, :airflowRunId, :status, :rowsScored,
+          :errorMessage, :modelVersion, :snapshotId, :tags, :idempotencyKey, :requestHash,
+          :startedAt, :finishedAt, :createdAt, :updatedAt)
+      """)
+  void insert(@BindMethods DeploymentRunRow row);
+
+  @SqlUpdate(
+      """
+      UPDATE deployment_runs
+         SET status = :status, rows_scored = :rowsScored, error_message = :errorMessage,
+             model_version = :modelVersion, started_at = :startedAt, finished_at = :finishedAt,
+             updated_at = :updatedAt
+       WHERE run_id = :runId
+      """)
+  int update(@BindMethods DeploymentRunRow row);
+
+  @SqlQuery("SELECT * FROM deployment_runs WHERE run_id = :runId")
+  Optional<DeploymentRunRow> find(UUID runId);
+
+  @SqlQuery(
+      "SELECT * FROM deployment_runs WHERE deployment_id = :deploymentId"
+          + " AND airflow_run_id = :airflowRunId")
+  Optional<DeploymentRunRow> findByAirflowRunId(UUID deploymentId, String airflowRunId);
+
+  @SqlQuery(
+      "SELECT * FROM deployment_runs WHERE deployment_id = :deploymentId"
+          + " AND idempotency_key = :idempotencyKey")
+  Optional<DeploymentRunRow> findByIdempotencyKey(UUID deploymentId, String idempotencyKey);
+
+  /** One page of a deployment's runs, newest first, with optional status and creation range. */
+  default List<DeploymentRunRow> list(
+      UUID deploymentId,
+      String status,
+      Instant createdAfter,
+      Instant createdBefore,
+      Keyset after,
+      int limit) {
+    List<String> where = new ArrayList<>(List.of("deployment_id = :deploymentId"));
+    if (status != null) {
+      where.add("status = :status");
+    }
+    if (createdAfter != null) {
+      where.add("created_at >= :createdAfter");
+    }
+    if (createdBefore != null) {
+      where.add("created_at < :createdBefore");
+    }
+    if (after != null) {
+      where.add("(created_at, run_id) < (:afterCreatedAt, :afterId)");
+    }
+    var query =
+        getHandle()
+            .createQuery(
+                "SELECT * FROM deployment_runs WHERE "
+                    + String.join(" AND ", where)
+                    + " ORDER BY created_at DESC, run_id DESC LIMIT :limit")
+            .bind("deploymentId", deploymentId)
+            .bind("status", status)
+            .bind("createdAfter", createdAfter)
+            .bind("createdBefore", createdBefore)
+            .bind("limit", limit);
+    if (after != null) {
+      query.bind("afterCreatedAt", after.createdAt()).bind("afterId", after.id());
+    }
+    return query.mapTo(DeploymentRunRow.class).list();
+  }
+}

@@ -1,0 +1,18 @@
+package io.modelplane.server.db;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One row of {@code outbox_tasks}: an action on an external system. */
+public record OutboxTaskRow(
+    long taskId,
+    String kind,
+    UUID deploymentId,
+    UUID runId,
+    String payload,
+    int attempts,
+    Instant nextAttemptAt,
+    String lastError,
+    String state,
+    Instant createdAt,
+    Instant finishedAt) {}

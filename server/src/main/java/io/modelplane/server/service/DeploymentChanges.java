@@ -1,0 +1,18 @@
+package io.modelplane.server.service;
+
+import java.util.Optional;
+
+/**
+ * A PATCH of a deployment: each field is absent (keep), or present with a value or with null
+ * (clear). {@code model} holds the new version or alias.
+ */
+public record DeploymentChanges(
+    Optional<Optional<String>> schedule,
+    Optional<Optional<String>> filterSql,
+    Optional<String> rerunBehavior,
+    Optional<ModelChoice> model,
+    Optional<String> ifMatch) {
+
+  /** Exactly one of version and alias. */
+  public record ModelChoice(String modelName, String version, String alias) {}
+}

@@ -1,0 +1,22 @@
+package io.modelplane.server.service;
+
+import java.util.List;
+
+/** A request for a batch deployment, already checked against the schema. */
+public record NewDeployment(
+    String modelName,
+    String name,
+    String modelVersion,
+    String modelAlias,
+    TableRef source,
+    String filterSql,
+    Long snapshotId,
+    TableRef target,
+    List<String> entityColumns,
+    String domain,
+    String owner,
+    String schedule,
+    String rerunBehavior,
+    String partitionColumn,
+    boolean triggerNow,
+    List<String> allowedRoles) {}

@@ -1,0 +1,209 @@
+package io.modelplane.server.service;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+
+/**
+ * Checks a user's {@code filter_sql}: one boolean SQL expression over the source's columns, parsed
+ * by JSqlParser. Refused: statements and {@code ;}, comments, subqueries, DDL/DML keywords, and
+ * functions outside a small allowlist. What reaches the DAG is the parser's own rendering of the
+ * expression, never the raw text.
+ */
+public final class SqlFilter {
+  private static final List<Object> LOCATION = List.of("body", "source", "filter_sql");
+  private static final Set<String> FORBIDDEN_WORDS =
+      Set.of(
+          "select",
+          "insert",
+          "update",
+          "delete",
+          "merge",
+          "drop",
+          "create",
+          "alter",
+          "truncate",
+          "grant",
+          "revoke",
+          "exec",
+          "execute",
+          "call",
+          "union",
+          "intersect",
+          "except",
+          "into",
+          "with",
+          "declare",
+          "copy",
+          "attach",
+          "pragma",
+          "set");
+  private static final Set<String> ALLOWED_FUNCTIONS =
+      Set.of(
+          "lower",
+          "upper",
+          "trim",
+          "ltrim",
+          "rtrim",
+          "length",
+          "substring",
+          "substr",
+          "coalesce",
+          "nullif",
+          "abs",
+          "round",
+          "floor",
+          "ceil",
+          "date",
+          "date_trunc",
+          "date_add",
+          "date_sub",
+          "current_date",
+          "current_timestamp",
+          "year",
+          "month",
+          "day",
+          "cast",
+          "concat");
+  private static final Set<String> BOOLEAN_ROOTS =
+      Set.of(
+          "AndExpression",
+          "OrExpression",
+          "XorExpression",
+          "NotExpression",
+          "EqualsTo",
+          "NotEqualsTo",
+          "GreaterThan",
+          "GreaterThanEquals",
+          "MinorThan",
+          "MinorThanEquals",
+          "InExpression",
+          "Between",
+          "IsNullExpression",
+          "LikeExpression",
+          "IsBooleanExpression",
+          "IsDistinctExpression",
+          "SimilarToExpression");
+
+  private SqlFilter() {}
+
+  /** The normalised expression, or a 422 explaining what is wrong. */
+  public static String normalise(String filter) {
+    List<String> words = scanOutsideStrings(filter);
+    for (String word : words) {
+      String lower = word.toLowerCase(Locale.ROOT);
+      if (FORBIDDEN_WORDS.contains(lower)) {
+        throw invalid(
+            "filter_sql must be a single boolean expression; '" + word + "' is not allowed");
+      }
+    }
+    Expression expression;
+    try {
+      expression = CCJSqlParserUtil.parseCondExpression(filter, false);
+    } catch (JSQLParserException | RuntimeException e) {
+      throw invalid("filter_sql is not a valid SQL boolean expression");
+    }
+    Expression root = unwrap(expression);
+    if (!BOOLEAN_ROOTS.contains(root.getClass().getSimpleName())) {
+      throw invalid(
+          "filter_sql must be a boolean expression such as region = 'EU' AND amount > 10");
+    }
+    return expression.toString();
+  }
+
+  /** Peels parentheses around the whole expression. */
+  private static Expression unwrap(Expression expression) {
+    Expression current = expression;
+    while (current
+            instanceof
+            net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList<?> list
+        && list.size() == 1) {
+      current = (Expression) list.get(0);
+    }
+    return current;
+  }
+
+  /**
+   * Reads the text outside string literals: rejects statement separators and comments, checks
+   * function names against the allowlist, and returns the bare words for the keyword check.
+   */
+  private static List<String> scanOutsideStrings(String text) {
+    List<String> words = new java.util.ArrayList<>();
+    int i = 0;
+    int n = text.length();
+    while (i < n) {
+      char c = text.charAt(i);
+      if (c == '\'') {
+        int end = i + 1;
+        while (end < n) {
+          if (text.charAt(end) == '\'') {
+            if (end + 1 < n && text.charAt(end + 1) == '\'') {
+              end += 2; // an escaped quote inside the literal
+              continue;
+            }
+            break;
+          }
+          end++;
+        }
+        if (end >= n) {
+          throw invalid("filter_sql has an unterminated string literal");
+        }
+        i = end + 1;
+      } else if (c == ';') {
+        throw invalid("filter_sql must be a single expression: ';' is not allowed");
+      } else if (c == '-' && i + 1 < n && text.charAt(i + 1) == '-'
+          || c == '/' && i + 1 < n && text.charAt(i + 1) == '*'
+          || c == '*' && i + 1 < n && text.charAt(i + 1) == '/'
+          || c == '#') {
+        throw invalid("filter_sql must not contain comments");
+      } else if (c == '"'
+          || c == '`'
+          || c == '['
+          || c == '\\'
+          || c == '$'
+          || c == '{'
+          || c == '}'
+          || c == '?'
+          || c == ':' && !(i + 1 < n && text.charAt(i + 1) == ':')) {
+        throw invalid("filter_sql must not contain the character '" + c + "'");
+      } else if (Character.isLetter(c) || c == '_') {
+        int end = i;
+        while (end < n
+            && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
+          end++;
+        }
+        String word = text.substring(i, end);
+        int next = end;
+        while (next < n && Character.isWhitespace(text.charAt(next))) {
+          next++;
+        }
+        if (next < n
+            && text.charAt(next) == '('
+            && !ALLOWED_FUNCTIONS.contains(word.toLowerCase(Locale.ROOT))
+            && !isOperatorWord(word)) {
+          throw invalid("filter_sql may not call the function " + word + "()");
+        }
+        words.add(word);
+        i = end;
+      } else if (c < 0x20 && !Character.isWhitespace(c) || c == 0x7f) {
+        throw invalid("filter_sql must not contain control characters");
+      } else {
+        i++;
+      }
+    }
+    return words;
+  }
+
+  /** Words that may precede a parenthesis without being functions. */
+  private static boolean isOperatorWord(String word) {
+    return Set.of("in", "and", "or", "not", "is", "between", "like", "as")
+        .contains(word.toLowerCase(Locale.ROOT));
+  }
+
+  private static InvalidRequestException invalid(String message) {
+    return new InvalidRequestException(LOCATION, "value_error", "Value error, " + message);
+  }
+}
