@@ -19,12 +19,14 @@ import io.modelplane.server.api.errors.JsonProcessingExceptionMapper;
 import io.modelplane.server.api.errors.ParamExceptionMapper;
 import io.modelplane.server.api.errors.ServiceExceptionMapper;
 import io.modelplane.server.api.errors.WebApplicationExceptionMapper;
+import io.modelplane.server.config.DagStoreConfig;
 import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.db.Database;
 import io.modelplane.server.integration.airflow.AirflowClient;
 import io.modelplane.server.integration.airflow.HttpAirflowClient;
 import io.modelplane.server.integration.dagstore.DagStore;
 import io.modelplane.server.integration.dagstore.LocalDagStore;
+import io.modelplane.server.integration.dagstore.S3DagStore;
 import io.modelplane.server.integration.mlflow.HttpMlflowClient;
 import io.modelplane.server.integration.mlflow.ModelRegistry;
 import io.modelplane.server.render.DagRenderer;
@@ -61,12 +63,14 @@ public final class ModelplaneServer implements AutoCloseable {
   private final Server jetty;
   private final Database database;
   private final Optional<OutboxWorker> outbox;
+  private final DagStore dagStore;
   private final int port;
 
   private ModelplaneServer(
-      Server jetty, Database database, Optional<OutboxWorker> outbox, int port) {
+      Server jetty, Database database, DagStore dagStore, Optional<OutboxWorker> outbox, int port) {
     this.jetty = jetty;
     this.database = database;
+    this.dagStore = dagStore;
     this.outbox = outbox;
     this.port = port;
   }
@@ -80,9 +84,10 @@ public final class ModelplaneServer implements AutoCloseable {
     BuildInfo build = BuildInfo.load();
     LOG.info("Starting Modelplane {} ({})", build.version(), config);
     Database database = Database.open(config.database());
+    DagStore dagStore = null;
     try {
       ObjectMapper json = JsonMapper.create();
-      DagStore dagStore = new LocalDagStore(config.dagDir());
+      dagStore = dagStore(config.dagStore());
       Optional<AirflowClient> airflow =
           config.airflow().map(airflowConfig -> new HttpAirflowClient(airflowConfig, json));
       if (airflow.isEmpty()) {
@@ -164,11 +169,21 @@ public final class ModelplaneServer implements AutoCloseable {
       outbox.ifPresent(OutboxWorker::start);
       int port = connector.getLocalPort();
       LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
-      return new ModelplaneServer(jetty, database, outbox, port);
+      return new ModelplaneServer(jetty, database, dagStore, outbox, port);
     } catch (Exception e) {
+      if (dagStore != null) {
+        dagStore.close();
+      }
       database.close();
       throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
     }
+  }
+
+  private static DagStore dagStore(DagStoreConfig config) {
+    if (config instanceof DagStoreConfig.S3 s3) {
+      return new S3DagStore(s3);
+    }
+    return new LocalDagStore(((DagStoreConfig.Local) config).directory());
   }
 
   public int port() {
@@ -188,6 +203,7 @@ public final class ModelplaneServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Error while stopping the HTTP server: {}", e.toString());
     } finally {
+      dagStore.close();
       database.close();
     }
     LOG.info("Modelplane stopped");

@@ -1,10 +1,15 @@
 package io.modelplane.server.config;
 
+import static java.util.stream.Collectors.joining;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Typed, validated configuration of the server. Every setting is read in {@link #load(Settings)}
@@ -15,6 +20,7 @@ public record ServerConfig(
     int port,
     String platformPsk,
     Path dataDir,
+    DagStoreConfig dagStore,
     DatabaseConfig database,
     Optional<AirflowConfig> airflow,
     URI publicUrl,
@@ -22,10 +28,17 @@ public record ServerConfig(
     Optional<MlflowConfig> mlflow,
     OutboxConfig outbox) {
 
+  private static final String DAG_STORE = "MODELPLANE_DAG_STORE";
+  private static final Pattern URI_SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):");
+  private static final Pattern S3_BUCKET =
+      Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]");
+  private static final Pattern S3_REGION = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+
   /** The shortest platform PSK accepted: guessable keys are refused at start. */
   public static final int MIN_PSK_LENGTH = 16;
 
-  public Path dagDir() {
+  /** The default local DAG folder, {@code <data dir>/dags}. */
+  public static Path defaultDagDir(Path dataDir) {
     return dataDir.resolve("dags");
   }
 
@@ -37,6 +50,8 @@ public record ServerConfig(
         + port
         + ", dataDir="
         + dataDir
+        + ", dagStore="
+        + dagStore
         + ", database="
         + database
         + ", airflow="
@@ -69,6 +84,8 @@ public record ServerConfig(
         Path.of(settings.get("MODELPLANE_DATA_DIR").orElse("./modelplane-data"))
             .toAbsolutePath()
             .normalize();
+
+    DagStoreConfig dagStore = dagStore(settings, dataDir);
 
     DatabaseConfig database =
         new DatabaseConfig(
@@ -126,7 +143,114 @@ public record ServerConfig(
             intSetting(settings, "MODELPLANE_OUTBOX_BACKOFF_MS", 1_000, 10, 600_000),
             intSetting(settings, "MODELPLANE_OUTBOX_MAX_ATTEMPTS", 30, 1, 10_000));
     return new ServerConfig(
-        bind, port, psk, dataDir, database, airflow, publicUrl, templatesDir, mlflow, outbox);
+        bind,
+        port,
+        psk,
+        dataDir,
+        dagStore,
+        database,
+        airflow,
+        publicUrl,
+        templatesDir,
+        mlflow,
+        outbox);
+  }
+
+  /**
+   * {@code MODELPLANE_DAG_STORE}: unset means {@code <data dir>/dags}; a path or {@code file:} URI
+   * is a local folder; {@code s3://bucket/prefix} is S3, tuned by the {@code MODELPLANE_S3_*}
+   * settings.
+   */
+  static DagStoreConfig dagStore(Settings settings, Path dataDir) {
+    Optional<String> raw = settings.get(DAG_STORE);
+    if (raw.isEmpty()) {
+      return new DagStoreConfig.Local(defaultDagDir(dataDir));
+    }
+    String value = raw.get();
+    Matcher scheme = URI_SCHEME.matcher(value);
+    if (!scheme.lookingAt()) {
+      return new DagStoreConfig.Local(Path.of(value).toAbsolutePath().normalize());
+    }
+    URI uri;
+    try {
+      uri = new URI(value);
+    } catch (URISyntaxException e) {
+      throw new ConfigException(DAG_STORE + " is not a valid URI: '" + value + "'");
+    }
+    return switch (scheme.group(1).toLowerCase(Locale.ROOT)) {
+      case "file" -> {
+        try {
+          yield new DagStoreConfig.Local(Path.of(uri).normalize());
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(
+              DAG_STORE + " must be file:///absolute/path for a local folder, got '" + value + "'");
+        }
+      }
+      case "s3" -> s3Store(settings, uri, value);
+      default ->
+          throw new ConfigException(
+              DAG_STORE
+                  + " must be a local folder or s3://bucket/prefix, got the unsupported scheme '"
+                  + scheme.group(1)
+                  + ":'");
+    };
+  }
+
+  private static DagStoreConfig.S3 s3Store(Settings settings, URI uri, String value) {
+    String bucket = uri.getAuthority();
+    if (bucket == null || !S3_BUCKET.matcher(bucket).matches()) {
+      throw new ConfigException(
+          DAG_STORE
+              + " must be s3://bucket/prefix with a valid bucket name (3-63 characters: letters,"
+              + " digits, '.', '-', '_'), got '"
+              + value
+              + "'");
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw new ConfigException(
+          DAG_STORE + " must be s3://bucket/prefix without '?' or '#', got '" + value + "'");
+    }
+    String path = uri.getPath() == null ? "" : uri.getPath();
+    String prefix =
+        Arrays.stream(path.split("/")).filter(part -> !part.isEmpty()).collect(joining("/"));
+    if (Arrays.stream(path.split("/")).anyMatch(part -> part.equals(".") || part.equals(".."))) {
+      throw new ConfigException(
+          DAG_STORE + " must not contain '.' or '..' path segments, got '" + value + "'");
+    }
+    Optional<URI> endpoint =
+        settings.get("MODELPLANE_S3_ENDPOINT").map(url -> httpUri("MODELPLANE_S3_ENDPOINT", url));
+    if (endpoint.isPresent() && endpoint.get().getRawUserInfo() != null) {
+      throw new ConfigException(
+          "MODELPLANE_S3_ENDPOINT must not carry credentials: use MODELPLANE_S3_ACCESS_KEY_ID and"
+              + " MODELPLANE_S3_SECRET_ACCESS_KEY");
+    }
+    String region = settings.get("MODELPLANE_S3_REGION").orElse("us-east-1");
+    if (!S3_REGION.matcher(region).matches()) {
+      throw new ConfigException(
+          "MODELPLANE_S3_REGION must be a region name such as us-east-1, got '" + region + "'");
+    }
+    boolean pathStyle =
+        settings
+            .get("MODELPLANE_S3_PATH_STYLE")
+            .map(flag -> booleanValue("MODELPLANE_S3_PATH_STYLE", flag))
+            .orElse(endpoint.isPresent());
+    Optional<String> accessKeyId = settings.get("MODELPLANE_S3_ACCESS_KEY_ID");
+    Optional<String> secretAccessKey = settings.get("MODELPLANE_S3_SECRET_ACCESS_KEY");
+    if (accessKeyId.isPresent() != secretAccessKey.isPresent()) {
+      throw new ConfigException(
+          "MODELPLANE_S3_ACCESS_KEY_ID and MODELPLANE_S3_SECRET_ACCESS_KEY go together: set both,"
+              + " or neither to use the AWS default credentials chain");
+    }
+    return new DagStoreConfig.S3(
+        bucket, prefix, endpoint, region, pathStyle, accessKeyId, secretAccessKey);
+  }
+
+  private static boolean booleanValue(String name, String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(name + " must be true or false, got '" + value + "'");
+    };
   }
 
   static String defaultH2Url(Path dataDir) {

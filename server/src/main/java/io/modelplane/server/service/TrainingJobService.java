@@ -15,6 +15,7 @@ import io.modelplane.server.db.TrainingJobRow;
 import io.modelplane.server.integration.airflow.AirflowClient;
 import io.modelplane.server.integration.airflow.AirflowException;
 import io.modelplane.server.integration.dagstore.DagStore;
+import io.modelplane.server.integration.dagstore.DagStoreException;
 import io.modelplane.server.render.DagRenderer;
 import java.net.URI;
 import java.time.Clock;
@@ -108,12 +109,16 @@ public final class TrainingJobService {
             null,
             now,
             now);
-    jdbi.useTransaction(
-        handle -> {
-          handle.attach(TrainingJobDao.class).insert(row);
-          recordEvent(handle, jobId, null, READY, caller, "created", now);
-          dagStore.put(dagId, rendered); // a failure here rolls the job back
-        });
+    try {
+      jdbi.useTransaction(
+          handle -> {
+            handle.attach(TrainingJobDao.class).insert(row);
+            recordEvent(handle, jobId, null, READY, caller, "created", now);
+            dagStore.put(dagId, rendered); // a failure here rolls the job back
+          });
+    } catch (DagStoreException e) {
+      throw new UnavailableException("The DAG store is unavailable: " + e.getMessage(), e);
+    }
     LOG.info(
         "Created training job {} ({} / {}) DAG {}", jobId, request.problemType(), algorithm, dagId);
     if (request.triggerNow()) {

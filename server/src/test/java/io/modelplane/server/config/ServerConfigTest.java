@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ServerConfigTest {
@@ -32,7 +35,125 @@ class ServerConfigTest {
     assertThat(config.database().url()).contains("modelplane-data");
     assertThat(config.airflow()).isEmpty();
     assertThat(config.publicUrl()).isEqualTo(URI.create("http://localhost:8080"));
+    assertThat(config.dagStore())
+        .isEqualTo(new DagStoreConfig.Local(config.dataDir().resolve("dags")));
     assertThat(config.toString()).doesNotContain("0123456789abcdef");
+  }
+
+  @Test
+  void aLocalDagStoreIsAFolderOrAFileUri() {
+    Map<String, String> env = new HashMap<>(Map.of("MODELPLANE_PLATFORM_PSK", "0123456789abcdef"));
+    env.put("MODELPLANE_DATA_DIR", "/srv/modelplane");
+    assertThat(load(env).dagStore())
+        .isEqualTo(new DagStoreConfig.Local(Path.of("/srv/modelplane/dags")));
+
+    env.put("MODELPLANE_DAG_STORE", "/opt/airflow/dags/");
+    assertThat(load(env).dagStore())
+        .isEqualTo(new DagStoreConfig.Local(Path.of("/opt/airflow/dags")));
+    env.put("MODELPLANE_DAG_STORE", "file:///opt/airflow/dags");
+    assertThat(load(env).dagStore())
+        .isEqualTo(new DagStoreConfig.Local(Path.of("/opt/airflow/dags")));
+    env.put("MODELPLANE_DAG_STORE", "relative/dags");
+    assertThat(load(env).dagStore())
+        .isEqualTo(new DagStoreConfig.Local(Path.of("relative/dags").toAbsolutePath()));
+  }
+
+  @Test
+  void anS3DagStoreOnAwsUsesVirtualHostsAndTheDefaultCredentialsChain() {
+    ServerConfig config =
+        load(
+            Map.of(
+                "MODELPLANE_PLATFORM_PSK",
+                "0123456789abcdef",
+                "MODELPLANE_DAG_STORE",
+                "s3://ml-platform-dags//airflow/dags/"));
+
+    assertThat(config.dagStore())
+        .isEqualTo(
+            new DagStoreConfig.S3(
+                "ml-platform-dags",
+                "airflow/dags",
+                Optional.empty(),
+                "us-east-1",
+                false,
+                Optional.empty(),
+                Optional.empty()));
+    assertThat(config.toString())
+        .contains("s3://ml-platform-dags/airflow/dags", "credentials=default chain");
+  }
+
+  @Test
+  void anS3CompatibleStoreHasAnEndpointPathStyleAndStaticKeysThatAreNeverPrinted() {
+    Map<String, String> env = new HashMap<>(Map.of("MODELPLANE_PLATFORM_PSK", "0123456789abcdef"));
+    env.put("MODELPLANE_DAG_STORE", "s3://dags");
+    env.put("MODELPLANE_S3_ENDPOINT", "http://minio.internal:9000/");
+    env.put("MODELPLANE_S3_REGION", "eu-central-1");
+    env.put("MODELPLANE_S3_ACCESS_KEY_ID", "AKIAEXAMPLEKEYID");
+    env.put("MODELPLANE_S3_SECRET_ACCESS_KEY", "s3-secret-value");
+
+    ServerConfig config = load(env);
+
+    DagStoreConfig.S3 s3 = (DagStoreConfig.S3) config.dagStore();
+    assertThat(s3.bucket()).isEqualTo("dags");
+    assertThat(s3.prefix()).isEmpty();
+    assertThat(s3.endpoint()).contains(URI.create("http://minio.internal:9000"));
+    assertThat(s3.region()).isEqualTo("eu-central-1");
+    assertThat(s3.pathStyle()).isTrue();
+    assertThat(s3.accessKeyId()).contains("AKIAEXAMPLEKEYID");
+    assertThat(s3.secretAccessKey()).contains("s3-secret-value");
+    assertThat(config.toString())
+        .contains("endpoint=http://minio.internal:9000", "pathStyle=true", "static keys")
+        .doesNotContain("s3-secret-value", "AKIAEXAMPLEKEYID");
+
+    env.put("MODELPLANE_S3_PATH_STYLE", "false");
+    assertThat(((DagStoreConfig.S3) load(env).dagStore()).pathStyle()).isFalse();
+    env.remove("MODELPLANE_S3_ENDPOINT");
+    env.put("MODELPLANE_S3_PATH_STYLE", "TRUE");
+    assertThat(((DagStoreConfig.S3) load(env).dagStore()).pathStyle()).isTrue();
+  }
+
+  @Test
+  void invalidDagStoreSettingsNameTheVariable() {
+    Map<String, String> env = new HashMap<>(Map.of("MODELPLANE_PLATFORM_PSK", "0123456789abcdef"));
+    for (String store :
+        List.of("gs://bucket/dags", "https://bucket.s3.amazonaws.com/dags", "hdfs:/dags")) {
+      env.put("MODELPLANE_DAG_STORE", store);
+      assertThatThrownBy(() -> load(env))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("MODELPLANE_DAG_STORE")
+          .hasMessageContaining("unsupported scheme");
+    }
+    for (String store :
+        List.of(
+            "s3:///dags",
+            "s3://x/dags",
+            "s3://bad bucket/dags",
+            "s3://b:1/dags",
+            "s3://bucket/a/../b",
+            "s3://bucket/dags?v=1")) {
+      env.put("MODELPLANE_DAG_STORE", store);
+      assertThatThrownBy(() -> load(env)).as(store).hasMessageContaining("MODELPLANE_DAG_STORE");
+    }
+
+    env.put("MODELPLANE_DAG_STORE", "s3://bucket/dags");
+    env.put("MODELPLANE_S3_PATH_STYLE", "yes");
+    assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_S3_PATH_STYLE");
+    env.remove("MODELPLANE_S3_PATH_STYLE");
+    env.put("MODELPLANE_S3_ENDPOINT", "ftp://minio:9000");
+    assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_S3_ENDPOINT");
+    env.put("MODELPLANE_S3_ENDPOINT", "http://minio:in-url-secret@minio:9000");
+    assertThatThrownBy(() -> load(env))
+        .hasMessageContaining("MODELPLANE_S3_ENDPOINT")
+        .hasMessageNotContaining("in-url-secret");
+    env.remove("MODELPLANE_S3_ENDPOINT");
+    env.put("MODELPLANE_S3_REGION", "EU Central");
+    assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_S3_REGION");
+    env.remove("MODELPLANE_S3_REGION");
+    env.put("MODELPLANE_S3_SECRET_ACCESS_KEY", "lonely-secret");
+    assertThatThrownBy(() -> load(env))
+        .hasMessageContaining("MODELPLANE_S3_ACCESS_KEY_ID")
+        .hasMessageContaining("MODELPLANE_S3_SECRET_ACCESS_KEY")
+        .hasMessageNotContaining("lonely-secret");
   }
 
   @Test

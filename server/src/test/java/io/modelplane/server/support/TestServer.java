@@ -3,6 +3,7 @@ package io.modelplane.server.support;
 import io.modelplane.server.ModelplaneServer;
 import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.AirflowConfig;
+import io.modelplane.server.config.DagStoreConfig;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.config.MlflowConfig;
 import io.modelplane.server.config.OutboxConfig;
@@ -39,6 +40,15 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(config(database, airflow, mlflow));
   }
 
+  /** A server with a configuration of the test's own, e.g. {@link #config} with another store. */
+  public static TestServer start(ServerConfig config) {
+    return new TestServer(config);
+  }
+
+  public static ServerConfig config(DatabaseConfig database, Optional<AirflowConfig> airflow) {
+    return config(database, airflow, Optional.empty());
+  }
+
   public static ServerConfig config(
       DatabaseConfig database, Optional<AirflowConfig> airflow, Optional<MlflowConfig> mlflow) {
     try {
@@ -48,6 +58,7 @@ public final class TestServer implements AutoCloseable {
           0,
           PSK,
           dataDir,
+          new DagStoreConfig.Local(ServerConfig.defaultDagDir(dataDir)),
           database,
           airflow,
           URI.create("http://modelplane.test:8080"),
@@ -84,8 +95,9 @@ public final class TestServer implements AutoCloseable {
     return new MlflowConfig(URI.create(baseUrl), Optional.empty());
   }
 
+  /** The local DAG folder; only for servers with a local DAG store. */
   public Path dagDir() {
-    return config.dagDir();
+    return ((DagStoreConfig.Local) config.dagStore()).directory();
   }
 
   @Override

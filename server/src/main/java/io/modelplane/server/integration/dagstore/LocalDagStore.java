@@ -36,7 +36,7 @@ public final class LocalDagStore implements DagStore {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       return target.toUri();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the DAG file " + target, e);
+      throw new DagStoreException("cannot write the DAG file " + target, e);
     }
   }
 
@@ -45,7 +45,7 @@ public final class LocalDagStore implements DagStore {
     try {
       Files.deleteIfExists(fileOf(dagId));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete the DAG file of " + dagId, e);
+      throw new DagStoreException("cannot delete the DAG file of " + dagId, e);
     }
   }
 
