@@ -463,6 +463,50 @@ abstract class DeploymentApiContract {
   }
 
   @Test
+  void triggerNowRunsRightAfterTheDagIsPublished() {
+    Map<String, Object> request = seedRequest("now");
+    request.put("trigger_now", true);
+
+    ApiResponse created = api.post(deployments(), request);
+
+    assertThat(created.status()).isEqualTo(201);
+    JsonNode lastRun = created.body().get("last_run");
+    assertThat(lastRun.get("status").asText()).isEqualTo("queued");
+    String dagId = created.text("dag_id");
+    Await.until(
+        () ->
+            airflow
+                .findAll(postRequestedFor(urlEqualTo("/api/v2/dags/" + dagId + "/dagRuns")))
+                .size(),
+        n -> n == 1,
+        WAIT);
+    var requests =
+        airflow.getAllServeEvents().stream()
+            .map(e -> e.getRequest().getMethod() + " " + e.getRequest().getUrl())
+            .filter(line -> line.contains(dagId))
+            .toList();
+    // Newest first: the run is triggered only after the DAG was unpaused.
+    assertThat(requests)
+        .containsExactly(
+            "POST /api/v2/dags/" + dagId + "/dagRuns",
+            "PATCH /api/v2/dags/" + dagId + "?update_mask=is_paused");
+  }
+
+  @Test
+  void publishingThatAirflowRefusesForGoodFailsTheDeployment() {
+    airflow.stubFor(
+        patch(urlPathMatching("/api/v2/dags/[^/]+"))
+            .atPriority(1)
+            .willReturn(aResponse().withStatus(403).withBody("{\"detail\":\"forbidden\"}")));
+
+    ApiResponse created = api.post(deployments(), seedRequest("refused"));
+
+    assertThat(created.status()).isEqualTo(201);
+    JsonNode failed = awaitStatus("refused", "failed");
+    assertThat(failed.get("error_message").asText()).contains("HTTP 403", "forbidden");
+  }
+
+  @Test
   void allowedRolesAreReplaced() {
     create("roles");
     ApiResponse updated =
