@@ -119,6 +119,7 @@ public final class ModelplaneServer implements AutoCloseable {
                       database.jdbi(),
                       client,
                       deployments,
+                      trainingJobs,
                       json,
                       clock,
                       new OutboxWorker.OutboxSettings(

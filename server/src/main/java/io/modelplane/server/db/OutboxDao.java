@@ -19,13 +19,21 @@ public interface OutboxDao {
       """)
   void enqueue(String kind, UUID deploymentId, UUID runId, String payload, Instant now);
 
+  @SqlUpdate(
+      """
+      INSERT INTO outbox_tasks (kind, job_id, payload, attempts, next_attempt_at, state,
+          created_at)
+      VALUES (:kind, :jobId, :payload, 0, :now, 'pending', :now)
+      """)
+  void enqueueForJob(String kind, UUID jobId, String payload, Instant now);
+
   @SqlQuery(
       """
       SELECT * FROM outbox_tasks t
        WHERE t.state = 'pending' AND t.next_attempt_at <= :now
          AND NOT EXISTS (SELECT 1 FROM outbox_tasks o
-                          WHERE o.state = 'pending' AND o.deployment_id = t.deployment_id
-                            AND o.task_id < t.task_id)
+                          WHERE o.state = 'pending' AND o.task_id < t.task_id
+                            AND (o.deployment_id = t.deployment_id OR o.job_id = t.job_id))
        ORDER BY t.task_id
        LIMIT :limit
       """)

@@ -7,6 +7,7 @@ import java.util.UUID;
 public record OutboxTaskRow(
     long taskId,
     String kind,
+    UUID jobId,
     UUID deploymentId,
     UUID runId,
     String payload,

@@ -37,6 +37,8 @@ public final class OutboxWorker implements AutoCloseable {
   public static final String DELETE_DAG = "delete_dag";
   public static final String TRIGGER_RUN = "trigger_run";
   public static final String CANCEL_RUN = "cancel_run";
+  public static final String TRIGGER_TRAINING = "trigger_training";
+  public static final String CANCEL_TRAINING = "cancel_training";
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
   private static final Duration LEASE = Duration.ofMinutes(2);
@@ -44,6 +46,7 @@ public final class OutboxWorker implements AutoCloseable {
   private final Jdbi jdbi;
   private final AirflowClient airflow;
   private final DeploymentService deployments;
+  private final TrainingJobService trainingJobs;
   private final ObjectMapper json;
   private final Clock clock;
   private final OutboxSettings settings;
@@ -62,12 +65,14 @@ public final class OutboxWorker implements AutoCloseable {
       Jdbi jdbi,
       AirflowClient airflow,
       DeploymentService deployments,
+      TrainingJobService trainingJobs,
       ObjectMapper json,
       Clock clock,
       OutboxSettings settings) {
     this.jdbi = jdbi;
     this.airflow = airflow;
     this.deployments = deployments;
+    this.trainingJobs = trainingJobs;
     this.json = json;
     this.clock = clock;
     this.settings = settings;
@@ -136,6 +141,10 @@ public final class OutboxWorker implements AutoCloseable {
   }
 
   private void perform(OutboxTaskRow task) {
+    if (task.jobId() != null) {
+      performForTrainingJob(task);
+      return;
+    }
     DeploymentRow deployment = deployments.findRow(task.deploymentId());
     String dagId = deployment.dagId();
     switch (task.kind()) {
@@ -165,8 +174,26 @@ public final class OutboxWorker implements AutoCloseable {
     }
   }
 
+  private void performForTrainingJob(OutboxTaskRow task) {
+    Map<String, Object> payload = payload(task);
+    String dagId = (String) payload.get("dag_id");
+    String dagRunId = (String) payload.get("dag_run_id");
+    switch (task.kind()) {
+      case TRIGGER_TRAINING -> {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> conf = (Map<String, Object>) payload.get("conf");
+        airflow.triggerDagRun(dagId, dagRunId, conf);
+      }
+      case CANCEL_TRAINING -> airflow.markDagRunFailed(dagId, dagRunId);
+      default -> throw new IllegalStateException("unknown outbox task kind " + task.kind());
+    }
+  }
+
   private void onFailure(OutboxTaskRow task, String error) {
     switch (task.kind()) {
+      case TRIGGER_TRAINING ->
+          trainingJobs.markTriggerFailed(
+              task.jobId(), (String) payload(task).get("dag_run_id"), error);
       case PUBLISH_DAG -> deployments.markPublishFailed(task.deploymentId(), error);
       case TRIGGER_RUN -> deployments.markRunTriggerFailed(task.runId(), error);
       default -> {

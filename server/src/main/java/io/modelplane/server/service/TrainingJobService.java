@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.server.db.Keyset;
+import io.modelplane.server.db.OutboxDao;
 import io.modelplane.server.db.TrainingJobDao;
 import io.modelplane.server.db.TrainingJobEventDao;
 import io.modelplane.server.db.TrainingJobFilter;
@@ -166,7 +167,12 @@ public final class TrainingJobService {
         .toList();
   }
 
-  /** {@code ready | failed → queued}: triggers a new DAG run with a deterministic id. */
+  /**
+   * {@code ready | failed → queued}: records a new attempt with a deterministic DAG run id and
+   * leaves the trigger to the outbox worker, so the request succeeds while Airflow is briefly down.
+   * If Airflow refuses for good, the worker puts the job back to {@code ready} with the reason
+   * ({@link #markTriggerFailed}).
+   */
   public TrainingJob trigger(UUID jobId, Caller caller) {
     TrainingJob job = get(jobId);
     if (!TrainingJobStateMachine.triggerable().contains(job.status())) {
@@ -183,15 +189,11 @@ public final class TrainingJobService {
     }
     int attempt = job.attempt() + 1;
     String dagRunId = "modelplane__" + jobId + "__" + attempt;
-    try {
-      Map<String, Object> conf = new LinkedHashMap<>();
-      conf.put("job_id", jobId.toString());
-      conf.put("attempt", attempt);
-      airflow.get().triggerDagRun(job.airflowDagId(), dagRunId, conf);
-    } catch (AirflowException e) {
-      saveErrorMessage(jobId, e.getMessage());
-      throw new UnavailableException(e.getMessage(), e);
-    }
+    Map<String, Object> conf = new LinkedHashMap<>();
+    conf.put("job_id", jobId.toString());
+    conf.put("attempt", attempt);
+    String payload =
+        toJson(Map.of("dag_id", job.airflowDagId(), "dag_run_id", dagRunId, "conf", conf));
     Instant now = now();
     jdbi.useTransaction(
         handle -> {
@@ -211,9 +213,35 @@ public final class TrainingJobService {
                 "Training job " + jobId + " is " + from.value() + ": it was triggered meanwhile");
           }
           recordEvent(handle, jobId, from, QUEUED, caller, "triggered DAG run " + dagRunId, now);
+          handle
+              .attach(OutboxDao.class)
+              .enqueueForJob(OutboxWorker.TRIGGER_TRAINING, jobId, payload, now);
         });
     LOG.info("Training job {} queued as DAG run {}", jobId, dagRunId);
     return get(jobId);
+  }
+
+  /**
+   * The outbox worker could not deliver the trigger of {@code dagRunId}: {@code queued → ready}
+   * with the reason, so the job can be triggered again. A job that moved on meanwhile (a writeback
+   * arrived: Airflow did run it) is left alone.
+   */
+  void markTriggerFailed(UUID jobId, String dagRunId, String error) {
+    String message = truncate("Airflow did not accept the trigger: " + error);
+    Instant now = now();
+    jdbi.useTransaction(
+        handle -> {
+          TrainingJobRow row = handle.attach(TrainingJobDao.class).find(jobId).orElse(null);
+          if (row == null
+              || !QUEUED.value().equals(row.status())
+              || !dagRunId.equals(row.airflowDagRunId())) {
+            return;
+          }
+          handle
+              .attach(TrainingJobDao.class)
+              .transition(jobId, List.of(QUEUED.value()), READY.value(), null, null, message, now);
+          recordEvent(handle, jobId, QUEUED, READY, Caller.system("outbox-worker"), message, now);
+        });
   }
 
   /** A DAG task reports a status; repeating the current status is an idempotent no-op. */
@@ -277,7 +305,9 @@ public final class TrainingJobService {
     return new JobStatusReport(entries, notFound);
   }
 
-  /** {@code ready | queued | running → failed}, and the Airflow DAG run marked failed. */
+  /**
+   * {@code ready | queued | running → failed}; the outbox worker marks the Airflow DAG run failed.
+   */
   public TrainingJob cancel(UUID jobId, Caller caller) {
     TrainingJob job = get(jobId);
     Set<TrainingJobStatus> cancellable = TrainingJobStateMachine.cancellable();
@@ -288,13 +318,6 @@ public final class TrainingJobService {
               + " is "
               + job.status().value()
               + ": only a ready, queued or running job can be cancelled");
-    }
-    if (job.status() != READY && job.airflowDagRunId() != null && airflow.isPresent()) {
-      try {
-        airflow.get().markDagRunFailed(job.airflowDagId(), job.airflowDagRunId());
-      } catch (AirflowException e) {
-        throw new UnavailableException(e.getMessage(), e);
-      }
     }
     String message = "cancelled by " + caller.name();
     Instant now = now();
@@ -313,6 +336,16 @@ public final class TrainingJobService {
               .attach(TrainingJobDao.class)
               .transition(jobId, values(cancellable), FAILED.value(), null, null, message, now);
           recordEvent(handle, jobId, from, FAILED, caller, message, now);
+          if (from != READY && job.airflowDagRunId() != null && airflow.isPresent()) {
+            handle
+                .attach(OutboxDao.class)
+                .enqueueForJob(
+                    OutboxWorker.CANCEL_TRAINING,
+                    jobId,
+                    toJson(
+                        Map.of("dag_id", job.airflowDagId(), "dag_run_id", job.airflowDagRunId())),
+                    now);
+          }
         });
     LOG.info("Training job {} cancelled by {}", jobId, caller.name());
     return get(jobId);

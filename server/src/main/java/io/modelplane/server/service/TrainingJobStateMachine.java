@@ -20,6 +20,7 @@ import java.util.Set;
  * failed → running                (Airflow task retry)
  * ready | failed → queued         (trigger; a failed job may be re-triggered)
  * ready | queued | running → failed (cancel)
+ * queued → ready                  (Airflow refused the trigger for good; trigger again)
  * complete is final
  * </pre>
  */

@@ -20,9 +20,11 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
+import io.modelplane.server.support.Await;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,6 +75,7 @@ class AirflowTriggerTest {
     assertThat(created.text("status")).isEqualTo("queued");
     assertThat(created.text("airflow_dag_run_id")).isEqualTo("modelplane__" + jobId + "__1");
     assertThat(created.text("airflow_dag_url")).isEqualTo(airflow.baseUrl() + "/dags/" + dagId);
+    awaitRequests(postRequestedFor(urlPathMatching("/api/v2/dags/.*/dagRuns")), 1);
     airflow.verify(
         1,
         postRequestedFor(urlEqualTo("/auth/token"))
@@ -107,6 +110,7 @@ class AirflowTriggerTest {
 
     assertThat(triggered.status()).isEqualTo(200);
     assertThat(triggered.text("status")).isEqualTo("queued");
+    awaitRequests(postRequestedFor(urlPathMatching("/api/v1/dags/.*/dagRuns")), 1);
     String basic =
         "Basic "
             + Base64.getEncoder()
@@ -139,14 +143,16 @@ class AirflowTriggerTest {
 
     ApiResponse created = api.post(JOBS, job(true));
 
+    // The trigger is committed and retried in the background (Airflow may not have parsed the
+    // DAG yet); when the attempts run out the job is ready again, with Airflow's reason.
     assertThat(created.status()).isEqualTo(201);
     String jobId = created.text("job_id");
-    assertThat(created.text("status")).isEqualTo("ready");
-    assertThat(created.text("error_message")).contains("HTTP 404", "DAG not found");
-
-    ApiResponse retry = api.post(JOBS + "/" + jobId + "/trigger", null);
-    assertThat(retry.status()).isEqualTo(503);
-    assertThat(retry.text("error")).contains("HTTP 404");
+    assertThat(created.text("status")).isEqualTo("queued");
+    ApiResponse ready = awaitStatus(api, jobId, "ready");
+    assertThat(ready.text("error_message")).contains("HTTP 404", "DAG not found");
+    airflow.verify(5, postRequestedFor(urlPathMatching("/api/v2/dags/.*/dagRuns")));
+    assertThat(eventTransitions(api, jobId))
+        .containsExactly("null→ready", "ready→queued", "queued→ready");
 
     airflow.resetMappings();
     airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
@@ -158,7 +164,12 @@ class AirflowTriggerTest {
     assertThat(triggered.status()).isEqualTo(200);
     assertThat(triggered.text("status")).isEqualTo("queued");
     assertThat(triggered.text("error_message")).isNull();
-    assertThat(triggered.text("airflow_dag_run_id")).isEqualTo("modelplane__" + jobId + "__1");
+    assertThat(triggered.text("airflow_dag_run_id")).isEqualTo("modelplane__" + jobId + "__2");
+    awaitRequests(
+        postRequestedFor(urlPathMatching("/api/v2/dags/.*/dagRuns"))
+            .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("__2")),
+        1);
+    assertThat(api.get(JOBS + "/" + jobId).text("status")).isEqualTo("queued");
   }
 
   @Test
@@ -200,7 +211,9 @@ class AirflowTriggerTest {
     ApiResponse created = api.post(JOBS, job(true));
 
     assertThat(created.text("status")).isEqualTo("queued");
+    awaitRequests(postRequestedFor(urlPathMatching("/api/v2/dags/.*/dagRuns")), 2);
     airflow.verify(2, postRequestedFor(urlEqualTo("/auth/token")));
+    assertThat(api.get(JOBS + "/" + created.text("job_id")).text("status")).isEqualTo("queued");
   }
 
   @Test
@@ -269,6 +282,7 @@ class AirflowTriggerTest {
 
     assertThat(cancelled.status()).isEqualTo(200);
     assertThat(cancelled.text("status")).isEqualTo("failed");
+    awaitRequests(patchRequestedFor(urlPathMatching("/api/v2/dags/.*/dagRuns/.*")), 1);
     airflow.verify(
         1,
         patchRequestedFor(
@@ -296,9 +310,10 @@ class AirflowTriggerTest {
 
     ApiResponse triggered = api.post(JOBS + "/" + jobId + "/trigger", null);
 
-    assertThat(triggered.status()).isEqualTo(503);
-    assertThat(triggered.text("error")).contains("Airflow is unreachable");
-    assertThat(api.get(JOBS + "/" + jobId).text("status")).isEqualTo("ready");
+    assertThat(triggered.status()).isEqualTo(200);
+    assertThat(triggered.text("status")).isEqualTo("queued");
+    ApiResponse ready = awaitStatus(api, jobId, "ready");
+    assertThat(ready.text("error_message")).contains("Airflow is unreachable");
   }
 
   @Test
@@ -307,12 +322,26 @@ class AirflowTriggerTest {
     airflow.stubFor(post("/auth/token").willReturn(aResponse().withStatus(403)));
 
     ApiResponse created = api.post(JOBS, job(true));
+    ApiResponse ready = awaitStatus(api, created.text("job_id"), "ready");
 
-    assertThat(created.rawBody()).doesNotContain("airflow-secret");
-    assertThat(created.text("error_message")).contains("HTTP 403");
+    assertThat(ready.rawBody()).doesNotContain("airflow-secret");
+    assertThat(ready.text("error_message")).contains("HTTP 403");
+    airflow.verify(1, postRequestedFor(urlEqualTo("/auth/token"))); // a 403 is not retried
     for (LoggedRequest request : airflow.findAll(postRequestedFor(urlEqualTo("/auth/token")))) {
       assertThat(request.getBodyAsString()).contains("airflow-secret"); // only Airflow sees it
     }
+  }
+
+  private void awaitRequests(
+      com.github.tomakehurst.wiremock.matching.RequestPatternBuilder pattern, int count) {
+    Await.until(() -> airflow.findAll(pattern).size(), n -> n >= count, Duration.ofSeconds(20));
+  }
+
+  private static ApiResponse awaitStatus(ApiClient api, String jobId, String status) {
+    return Await.until(
+        () -> api.get(JOBS + "/" + jobId),
+        r -> status.equals(r.text("status")),
+        Duration.ofSeconds(20));
   }
 
   private static List<String> eventTransitions(ApiClient api, String jobId) {
