@@ -10,8 +10,13 @@ public class WritebackRejectedException extends WritebackException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status. */
   private final int status;
+
+  /** What the server said was wrong. */
   private final List<String> serverMessages;
+
+  /** The server's request id, or {@code null}. */
   private final String requestId;
 
   /**
