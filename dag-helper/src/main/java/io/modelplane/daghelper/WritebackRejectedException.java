@@ -3,8 +3,9 @@ package io.modelplane.daghelper;
 import java.util.List;
 
 /**
- * The server answered with a status that retrying cannot fix (4xx other than 429), e.g. 404 for an
- * unknown job, 409 for an illegal transition or 422 for an invalid body. Not retried.
+ * The server answered with a status that retrying cannot fix (4xx other than 429, or 501 for an
+ * endpoint this server does not implement yet), e.g. 404 for an unknown job, 409 for an illegal
+ * transition or 422 for an invalid body. Not retried.
  */
 public class WritebackRejectedException extends WritebackException {
 
@@ -36,7 +37,7 @@ public class WritebackRejectedException extends WritebackException {
   /**
    * Returns the HTTP status.
    *
-   * @return the status, 4xx
+   * @return the status, 4xx or 501
    */
   public int status() {
     return status;
