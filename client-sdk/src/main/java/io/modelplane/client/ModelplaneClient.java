@@ -6,6 +6,7 @@ import io.modelplane.client.api.KeysApi;
 import io.modelplane.client.api.SystemApi;
 import io.modelplane.client.invoker.ApiClient;
 import io.modelplane.client.invoker.ApiException;
+import io.modelplane.client.model.HealthPing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,8 +18,8 @@ import java.util.Properties;
 import java.util.function.Supplier;
 
 /**
- * Entry point of the Modelplane Java client: a configured, thread-safe set of the generated API
- * classes.
+ * Entry point of the Modelplane Java client: a configured, thread-safe client with one resource
+ * group per part of the API.
  *
  * <pre>{@code
  * ModelplaneClient client =
@@ -26,14 +27,25 @@ import java.util.function.Supplier;
  *         .baseUrl("https://modelplane.example.com")
  *         .psk(System.getenv("MODELPLANE_PSK"))
  *         .build();
- * AutoMLTrainingJobResponse job = client.call(() -> client.training().getTrainingJob(jobId));
+ * AutoMLTrainingJobResponse job = client.trainingJobs().create(request);
+ * job = client.trainingJobs().waitForTerminal(job.getJobId(), Duration.ofHours(2));
  * }</pre>
+ *
+ * <ul>
+ *   <li>{@link #trainingJobs()}, {@link #deployments()}, {@link #deploymentRuns()} and {@link
+ *       #keys()} are the resource groups: they retry what is safe to retry (see {@link
+ *       RetryPolicy}), throw typed {@link ModelplaneException}s, paginate ({@link Paginator}) and
+ *       wait ({@link Waiter}).
+ *   <li>{@link #trainingApi()}, {@link #deploymentsApi()}, {@link #keysApi()} and {@link
+ *       #systemApi()} are the generated API classes, sharing this client's configuration; they
+ *       neither retry nor translate errors: wrap their calls in {@link #call(ApiCall)} or {@link
+ *       #run(ApiRunnable)} for the typed exceptions, or in {@code
+ *       client.retryPolicy().execute(...)} for both (reads and idempotent writes only).
+ * </ul>
  *
  * <p>Every request carries the credentials ({@code Authorization-PSK}, or {@code Authorization:
  * Bearer} with a token fetched from the supplier for each request) and the User-Agent {@code
- * modelplane-client-sdk/<version>}. The generated methods throw the generated {@link ApiException};
- * wrap calls in {@link #call(ApiCall)} or {@link #run(ApiRunnable)}, or use {@link
- * ModelplaneException#from(ApiException)}, to get the typed exceptions instead.
+ * modelplane-client-sdk/<version>}.
  */
 public final class ModelplaneClient {
 
@@ -44,13 +56,21 @@ public final class ModelplaneClient {
 
   private final ApiClient apiClient;
   private final String userAgent;
-  private final AutoMlTrainingApi training;
-  private final DeploymentsApi deployments;
-  private final KeysApi keys;
-  private final SystemApi system;
+  private final RetryPolicy retryPolicy;
+  private final Waiter waiter;
+  private final AutoMlTrainingApi trainingApi;
+  private final DeploymentsApi deploymentsApi;
+  private final KeysApi keysApi;
+  private final SystemApi systemApi;
+  private final TrainingJobs trainingJobs;
+  private final Deployments deployments;
+  private final DeploymentRuns deploymentRuns;
+  private final Keys keys;
 
   private ModelplaneClient(Builder b) {
     this.userAgent = "modelplane-client-sdk/" + VERSION;
+    this.retryPolicy = b.retryPolicy;
+    this.waiter = b.waiter;
     String psk = b.psk;
     Supplier<String> bearerToken = b.bearerToken;
     ApiClient client = new ApiClient();
@@ -60,10 +80,14 @@ public final class ModelplaneClient {
     client.setRequestInterceptor(request -> authenticate(request, psk, bearerToken));
     this.apiClient = client;
     // The generated APIs copy the interceptor and timeouts at construction: configure first.
-    this.training = new AutoMlTrainingApi(client);
-    this.deployments = new DeploymentsApi(client);
-    this.keys = new KeysApi(client);
-    this.system = new SystemApi(client);
+    this.trainingApi = new AutoMlTrainingApi(client);
+    this.deploymentsApi = new DeploymentsApi(client);
+    this.keysApi = new KeysApi(client);
+    this.systemApi = new SystemApi(client);
+    this.trainingJobs = new TrainingJobs(trainingApi, retryPolicy, waiter);
+    this.deployments = new Deployments(deploymentsApi, retryPolicy);
+    this.deploymentRuns = new DeploymentRuns(deploymentsApi, retryPolicy, waiter);
+    this.keys = new Keys(keysApi, retryPolicy);
   }
 
   private void authenticate(HttpRequest.Builder request, String psk, Supplier<String> bearer) {
@@ -89,39 +113,103 @@ public final class ModelplaneClient {
   }
 
   /**
-   * AutoML training jobs: create, list, trigger, cancel, status writebacks.
+   * AutoML training jobs: create, get, list, trigger, cancel, delete, status writebacks, wait.
    *
-   * @return the generated API, sharing this client's configuration
+   * @return the resource group
    */
-  public AutoMlTrainingApi training() {
-    return training;
+  public TrainingJobs trainingJobs() {
+    return trainingJobs;
   }
 
   /**
-   * Batch deployments and their runs.
+   * Batch deployments: create, get, list, update, trigger, stop, start, archive.
    *
-   * @return the generated API, sharing this client's configuration
+   * @return the resource group
    */
-  public DeploymentsApi deployments() {
+  public Deployments deployments() {
     return deployments;
   }
 
   /**
-   * User PSKs.
+   * Runs of batch deployments: get, list, cancel, run callbacks, wait.
    *
-   * @return the generated API, sharing this client's configuration
+   * @return the resource group
    */
-  public KeysApi keys() {
+  public DeploymentRuns deploymentRuns() {
+    return deploymentRuns;
+  }
+
+  /**
+   * User PSKs: issue, list, extend, revoke.
+   *
+   * @return the resource group
+   */
+  public Keys keys() {
     return keys;
   }
 
   /**
-   * Health and the contract itself.
+   * {@code GET /api/health/ping}: whether the server is up, and its version (retried).
    *
-   * @return the generated API, sharing this client's configuration
+   * @return the server's answer
+   * @throws ModelplaneException when the server cannot be reached
    */
-  public SystemApi system() {
-    return system;
+  public HealthPing ping() {
+    return retryPolicy.execute(systemApi::ping);
+  }
+
+  /**
+   * The generated API of training jobs, sharing this client's configuration.
+   *
+   * @return the generated API
+   */
+  public AutoMlTrainingApi trainingApi() {
+    return trainingApi;
+  }
+
+  /**
+   * The generated API of deployments and their runs, sharing this client's configuration.
+   *
+   * @return the generated API
+   */
+  public DeploymentsApi deploymentsApi() {
+    return deploymentsApi;
+  }
+
+  /**
+   * The generated API of user PSKs, sharing this client's configuration.
+   *
+   * @return the generated API
+   */
+  public KeysApi keysApi() {
+    return keysApi;
+  }
+
+  /**
+   * The generated API of health and the contract, sharing this client's configuration.
+   *
+   * @return the generated API
+   */
+  public SystemApi systemApi() {
+    return systemApi;
+  }
+
+  /**
+   * The retry policy of the resource groups.
+   *
+   * @return the policy this client was built with
+   */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /**
+   * The waiter of {@code waitForTerminal}.
+   *
+   * @return the waiter this client was built with
+   */
+  public Waiter waiter() {
+    return waiter;
   }
 
   /**
@@ -155,7 +243,7 @@ public final class ModelplaneClient {
    * Runs a call of a generated API and translates its {@link ApiException} into a typed {@link
    * ModelplaneException}.
    *
-   * @param call the call, e.g. {@code () -> client.training().getTrainingJob(id)}
+   * @param call the call, e.g. {@code () -> client.trainingApi().getTrainingJob(id)}
    * @param <T> the result type
    * @return the call's result
    * @throws ModelplaneException (or a subclass) when the call fails
@@ -171,7 +259,7 @@ public final class ModelplaneClient {
   /**
    * Like {@link #call(ApiCall)}, for operations without a result.
    *
-   * @param call the call, e.g. {@code () -> client.keys().deletePsk(id)}
+   * @param call the call, e.g. {@code () -> client.keysApi().deletePsk(id)}
    * @throws ModelplaneException (or a subclass) when the call fails
    */
   public void run(ApiRunnable call) {
@@ -232,6 +320,8 @@ public final class ModelplaneClient {
     private Supplier<String> bearerToken;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration requestTimeout = Duration.ofSeconds(60);
+    private RetryPolicy retryPolicy = RetryPolicy.defaults();
+    private Waiter waiter = Waiter.defaults();
 
     private Builder() {}
 
@@ -282,13 +372,37 @@ public final class ModelplaneClient {
     }
 
     /**
-     * Sets how long to wait for each response (default 60 seconds).
+     * Sets how long to wait for each response (default 60 seconds); a timeout is a network error,
+     * retried where the call is safe to repeat.
      *
      * @param timeout a positive duration
      * @return this builder
      */
     public Builder requestTimeout(Duration timeout) {
       this.requestTimeout = positive(timeout, "requestTimeout");
+      return this;
+    }
+
+    /**
+     * Sets when and how often the resource groups retry (default {@link RetryPolicy#defaults()};
+     * {@link RetryPolicy#none()} disables retries).
+     *
+     * @param retryPolicy the policy
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * Sets how {@code waitForTerminal} polls (default {@link Waiter#defaults()}).
+     *
+     * @param waiter the waiter
+     * @return this builder
+     */
+    public Builder waiter(Waiter waiter) {
+      this.waiter = Objects.requireNonNull(waiter, "waiter");
       return this;
     }
 

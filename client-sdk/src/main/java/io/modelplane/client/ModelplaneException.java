@@ -1,5 +1,6 @@
 package io.modelplane.client;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +12,9 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * A failed call to the Modelplane API: the server answered with an error status, or it could not be
- * reached (status {@code 0}).
+ * A failed call to the Modelplane API: the server answered with an error status, or no usable
+ * response was received (status {@code 0}: the server could not be reached, the call timed out or
+ * was interrupted, or the response could not be read).
  *
  * <p>The message is the {@code error} field of the server's {@code ErrorResponse} when there is
  * one. Subclasses name the common statuses; {@link #from(ApiException)} picks the right one for an
@@ -28,8 +30,13 @@ public class ModelplaneException extends RuntimeException {
   private static final ObjectMapper MAPPER = ApiClient.createDefaultObjectMapper();
   private static final int MAX_BODY_IN_MESSAGE = 200;
 
+  /** The HTTP status, or 0. */
   private final int status;
+
+  /** The server's request id, or {@code null}. */
   private final String requestId;
+
+  /** The raw response body, or {@code null}. */
   private final String responseBody;
 
   /**
@@ -100,8 +107,15 @@ public class ModelplaneException extends RuntimeException {
     String body = e.getResponseBody();
     if (status == 0) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
-      return new ModelplaneException(
-          0, "could not reach the Modelplane server: " + cause, null, body, e);
+      String what;
+      if (cause instanceof JsonProcessingException) {
+        what = "could not read the Modelplane server's response: ";
+      } else if (cause instanceof InterruptedException) {
+        what = "interrupted while calling the Modelplane server: ";
+      } else {
+        what = "could not reach the Modelplane server: ";
+      }
+      return new ModelplaneException(0, what + cause, null, body, e);
     }
     JsonNode json = parse(body);
     String requestId =

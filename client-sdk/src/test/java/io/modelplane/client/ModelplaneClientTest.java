@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +58,7 @@ class ModelplaneClientTest {
                 okJson("{\"status\":\"ok\",\"version\":\"0.10.2\",\"build_number\":\"7\"}")));
     ModelplaneClient client = client();
 
-    HealthPing ping = client.call(() -> client.system().ping());
+    HealthPing ping = client.call(() -> client.systemApi().ping());
 
     assertThat(ping.getBuildNumber()).isEqualTo("7");
     assertThat(ModelplaneClient.version()).isNotBlank().isNotEqualTo("unknown");
@@ -81,8 +82,8 @@ class ModelplaneClientTest {
             .bearerToken(() -> "token-" + n.incrementAndGet())
             .build();
 
-    client.call(() -> client.system().ping());
-    client.call(() -> client.system().ping());
+    client.call(() -> client.systemApi().ping());
+    client.call(() -> client.systemApi().ping());
 
     server.verify(
         getRequestedFor(urlEqualTo("/api/health/ping"))
@@ -106,7 +107,7 @@ class ModelplaneClientTest {
                         "{\"error\":\"training job " + JOB_ID + " not found\",\"code\":404}")));
     ModelplaneClient client = client();
 
-    assertThatThrownBy(() -> client.call(() -> client.training().getTrainingJob(JOB_ID)))
+    assertThatThrownBy(() -> client.call(() -> client.trainingApi().getTrainingJob(JOB_ID)))
         .asInstanceOf(type(NotFoundException.class))
         .satisfies(
             e -> {
@@ -143,13 +144,7 @@ class ModelplaneClientTest {
             .domain("d")
             .owner("o");
 
-    assertThatThrownBy(
-            () ->
-                client.call(
-                    () ->
-                        client
-                            .deployments()
-                            .createDeploymentApiModelsModelDeploymentsPost("churn", body)))
+    assertThatThrownBy(() -> client.deployments().create("churn", body))
         .asInstanceOf(type(ValidationException.class))
         .satisfies(
             e -> {
@@ -163,6 +158,8 @@ class ModelplaneClientTest {
                   .contains("body.name: Field required")
                   .contains("body.entity_columns.0: String should match pattern");
             });
+    // A 422 is final: not retried.
+    server.verify(1, postRequestedFor(urlEqualTo("/api/models/churn/deployments")));
   }
 
   @ParameterizedTest
@@ -185,7 +182,7 @@ class ModelplaneClientTest {
                     .withBody("{\"error\":\"boom " + status + "\",\"code\":" + status + "}")));
     ModelplaneClient client = client();
 
-    assertThatThrownBy(() -> client.call(() -> client.training().getTrainingJob(JOB_ID)))
+    assertThatThrownBy(() -> client.call(() -> client.trainingApi().getTrainingJob(JOB_ID)))
         .isExactlyInstanceOf(expected)
         .hasMessage("boom " + status);
   }
@@ -199,7 +196,7 @@ class ModelplaneClientTest {
     ModelplaneClient client =
         ModelplaneClient.builder().baseUrl("http://127.0.0.1:" + port).psk("secret").build();
 
-    assertThatThrownBy(() -> client.call(() -> client.system().ping()))
+    assertThatThrownBy(() -> client.call(() -> client.systemApi().ping()))
         .isExactlyInstanceOf(ModelplaneException.class)
         .satisfies(e -> assertThat(((ModelplaneException) e).getStatus()).isZero())
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
@@ -220,7 +217,7 @@ class ModelplaneClientTest {
                         .formatted(JOB_ID))));
     ModelplaneClient client = client();
 
-    AutoMLTrainingJobResponse job = client.call(() -> client.training().getTrainingJob(JOB_ID));
+    AutoMLTrainingJobResponse job = client.call(() -> client.trainingApi().getTrainingJob(JOB_ID));
 
     assertThat(job.getStatus()).isEqualTo(AutoMLTrainingJobStatus.UNKNOWN_DEFAULT_OPEN_API);
     assertThat(job.getProblemType()).isEqualTo(ProblemType.BINARY_CLASSIFICATION);

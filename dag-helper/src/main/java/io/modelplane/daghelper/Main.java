@@ -20,8 +20,8 @@ import java.util.function.UnaryOperator;
  * {@code wrap}; run it with {@code --help} for the usage.
  *
  * <p>Exit codes: {@value #OK} ok, {@value #USAGE} usage error, {@value #REJECTED} rejected by the
- * server (4xx), {@value #UNREACHABLE} the server could not be reached before the deadline; {@code
- * wrap} exits with the command's exit code.
+ * server (4xx, 501), {@value #UNREACHABLE} the server could not be reached before the deadline;
+ * {@code wrap} exits with the command's exit code.
  */
 public final class Main {
 
@@ -31,7 +31,7 @@ public final class Main {
   /** Exit code: invalid arguments or configuration. */
   public static final int USAGE = 2;
 
-  /** Exit code: the server rejected the request (4xx other than 429). */
+  /** Exit code: the server rejected the request (4xx other than 429, or 501). */
   public static final int REJECTED = 3;
 
   /** Exit code: the server could not be reached, or kept failing, until the deadline. */
@@ -61,13 +61,14 @@ public final class Main {
       Options:
         --url URL               server base URL (default $MODELPLANE_URL)
         --psk KEY               PSK (default $MODELPLANE_PSK; prefer the environment)
-        --deadline-seconds N    retry network errors, 429 and 5xx for N s (default 300)
+        --deadline-seconds N    retry network errors, 429 and 5xx (not 501) for N s
+                                (default 300)
         --initial-backoff-ms N  first retry delay; doubles, full jitter (default 500)
         -h, --help              this help; --version: the version
 
       --airflow-run-id defaults to $AIRFLOW_CTX_DAG_RUN_ID; --result-file to
       $MODELPLANE_RESULT_FILE, else a temporary file (a stale file is deleted first).
-      Exit codes: 0 ok, 2 usage error, 3 rejected by the server (4xx), 4 server
+      Exit codes: 0 ok, 2 usage error, 3 rejected by the server (4xx, 501), 4 server
       unreachable or deadline reached.
       """;
 

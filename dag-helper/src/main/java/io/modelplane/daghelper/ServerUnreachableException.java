@@ -1,6 +1,9 @@
 package io.modelplane.daghelper;
 
-/** The server could not be reached, or kept answering 429/5xx, until the retry deadline passed. */
+/**
+ * The server could not be reached, or kept answering 429 or 5xx (other than 501), until the retry
+ * deadline passed.
+ */
 public class ServerUnreachableException extends WritebackException {
 
   private static final long serialVersionUID = 1L;

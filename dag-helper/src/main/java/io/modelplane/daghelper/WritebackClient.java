@@ -24,9 +24,9 @@ import java.util.function.Consumer;
 
 /**
  * Posts status writebacks to a Modelplane server with the platform (or a user) PSK, retrying
- * network errors, HTTP 429 and 5xx as its {@link RetryPolicy} says. Both endpoints are idempotent
- * (the training status is a PUT; a run callback is an upsert keyed by {@code airflow_run_id}), so a
- * retry after a lost response is safe.
+ * network errors, HTTP 429 and 5xx (but not 501 Not Implemented, which no retry can fix) as its
+ * {@link RetryPolicy} says. Both endpoints are idempotent (the training status is a PUT; a run
+ * callback is an upsert keyed by {@code airflow_run_id}), so a retry after a lost response is safe.
  *
  * <p>Thread-safe. The PSK is only ever put in the {@code Authorization-PSK} request header; it is
  * never part of an exception message or of a log line.
@@ -207,7 +207,7 @@ public final class WritebackClient {
         if (status >= 200 && status < 300) {
           return parse(response.body());
         }
-        if (status != 429 && status < 500) {
+        if (status != 429 && status < 500 || status == 501) {
           throw new WritebackRejectedException(
               status,
               serverMessages(response.body()),

@@ -3,15 +3,21 @@ package io.modelplane.daghelper;
 import java.util.List;
 
 /**
- * The server answered with a status that retrying cannot fix (4xx other than 429), e.g. 404 for an
- * unknown job, 409 for an illegal transition or 422 for an invalid body. Not retried.
+ * The server answered with a status that retrying cannot fix (4xx other than 429, or 501 for an
+ * endpoint this server does not implement yet), e.g. 404 for an unknown job, 409 for an illegal
+ * transition or 422 for an invalid body. Not retried.
  */
 public class WritebackRejectedException extends WritebackException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The HTTP status. */
   private final int status;
+
+  /** What the server said was wrong. */
   private final List<String> serverMessages;
+
+  /** The server's request id, or {@code null}. */
   private final String requestId;
 
   /**
@@ -31,7 +37,7 @@ public class WritebackRejectedException extends WritebackException {
   /**
    * Returns the HTTP status.
    *
-   * @return the status, 4xx
+   * @return the status, 4xx or 501
    */
   public int status() {
     return status;

@@ -3,7 +3,7 @@
  *
  * <ul>
  *   <li>{@link io.modelplane.daghelper.WritebackClient} posts training-job status writebacks and
- *       deployment run callbacks, retrying network errors, 429 and 5xx up to a deadline.
+ *       deployment run callbacks, retrying network errors, 429 and 5xx (not 501) up to a deadline.
  *   <li>{@link io.modelplane.daghelper.TrainingJobReporter} and {@link
  *       io.modelplane.daghelper.DeploymentRunReporter} name the transitions of one job or run.
  *   <li>{@link io.modelplane.daghelper.TaskWrapper} runs a task body and reports its start, success

@@ -236,6 +236,47 @@ class MainTest {
   }
 
   @Test
+  void notImplementedIsNotRetriedAndExitsThree() {
+    server.stubFor(
+        post(urlEqualTo(RUNS_PATH))
+            .willReturn(
+                aResponse()
+                    .withStatus(501)
+                    .withBody("{\"error\":\"Deployments are not implemented yet\",\"code\":501}")));
+
+    int code =
+        run(
+            "run-status",
+            "--model",
+            "churn/v2 eu",
+            "--deployment",
+            "nightly",
+            "--status",
+            "running");
+
+    assertThat(code).isEqualTo(Main.REJECTED);
+    server.verify(1, postRequestedFor(urlEqualTo(RUNS_PATH)));
+    assertThat(stderr()).contains("HTTP 501").contains("Deployments are not implemented yet");
+  }
+
+  @Test
+  void otherServerErrorsAreRetried() {
+    server.stubFor(
+        put(STATUS_PATH)
+            .inScenario("flaky")
+            .whenScenarioStateIs(STARTED)
+            .willReturn(aResponse().withStatus(500))
+            .willSetStateTo("ok"));
+    server.stubFor(
+        put(STATUS_PATH).inScenario("flaky").whenScenarioStateIs("ok").willReturn(okJson("{}")));
+
+    int code = run("training-status", "--job-id", JOB_ID, "--status", "running");
+
+    assertThat(code).isZero();
+    server.verify(2, putRequestedFor(urlEqualTo(STATUS_PATH)));
+  }
+
+  @Test
   void conflictExitsThreeWithTheServerError() {
     server.stubFor(
         put(STATUS_PATH)

@@ -39,21 +39,34 @@ final class DagHelperCli {
   /**
    * Runs the CLI: {@code args[0]} is the command. Retries of network errors are capped at a few
    * seconds (the default deadline is 5 minutes) so that a broken server fails the test instead of
-   * stalling it.
+   * stalling it, unless the arguments set {@code --deadline-seconds} themselves.
    */
   Result run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  /**
+   * Like {@link #run(String...)}, with more environment variables for the process, e.g. {@code
+   * AIRFLOW_CTX_DAG_RUN_ID}.
+   */
+  Result run(Map<String, String> extraEnv, String... args) {
     List<String> command = new ArrayList<>();
     command.add(BuiltJars.javaExecutable());
     command.add("-jar");
     command.add(BuiltJars.dagHelper().toString());
-    command.add(args[0]);
-    command.addAll(List.of("--deadline-seconds", "20"));
-    command.addAll(List.of(args).subList(1, args.length));
+    if (args.length > 0) {
+      command.add(args[0]);
+      if (!args[0].startsWith("-") && !List.of(args).contains("--deadline-seconds")) {
+        command.addAll(List.of("--deadline-seconds", "20"));
+      }
+      command.addAll(List.of(args).subList(1, args.length));
+    }
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(key -> key.startsWith("MODELPLANE_") || key.startsWith("AIRFLOW_CTX_"));
     env.put("MODELPLANE_URL", serverUrl);
     env.put("MODELPLANE_PSK", psk);
+    env.putAll(extraEnv);
     Path out = null;
     Path err = null;
     try {

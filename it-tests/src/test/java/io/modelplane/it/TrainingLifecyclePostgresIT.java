@@ -231,17 +231,15 @@ class TrainingLifecyclePostgresIT {
             .problemType(ProblemType.BINARY_CLASSIFICATION)
             .labelColumn("churned")
             .triggerNow(false);
-    return client.call(() -> client.training().createTrainingJob(request));
+    return client.trainingJobs().create(request);
   }
 
   private static AutoMLTrainingJobResponse getJob(UUID jobId) {
-    return client.call(() -> client.training().getTrainingJob(jobId));
+    return client.trainingJobs().get(jobId);
   }
 
   private static AutoMLTrainingJobResponse writeback(UUID jobId, AutoMLTrainingJobStatus status) {
     AutoMLTrainingStatusUpdate update = new AutoMLTrainingStatusUpdate().status(status);
-    return client.call(
-        () ->
-            client.training().updateTrainingStatusApiAutomlTrainJobsJobIdStatusPut(jobId, update));
+    return client.trainingJobs().updateStatus(jobId, update);
   }
 }
