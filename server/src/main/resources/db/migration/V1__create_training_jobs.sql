@@ -20,8 +20,11 @@ CREATE TABLE training_jobs (
     airflow_dag_run_id         VARCHAR(250),
     attempt                    INTEGER          NOT NULL DEFAULT 0,
     error_message              VARCHAR(8000),
+    idempotency_key            VARCHAR(255),
+    request_hash               VARCHAR(64),
     created_at                 TIMESTAMP WITH TIME ZONE NOT NULL,
-    updated_at                 TIMESTAMP WITH TIME ZONE NOT NULL
+    updated_at                 TIMESTAMP WITH TIME ZONE NOT NULL,
+    CONSTRAINT training_jobs_idempotency_unique UNIQUE (idempotency_key)
 );
 
 -- Every list is newest first with (created_at, job_id) as the keyset; one index per filter.

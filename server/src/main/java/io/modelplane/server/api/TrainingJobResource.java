@@ -39,7 +39,7 @@ public final class TrainingJobResource implements AutoMlTrainingApi {
   }
 
   @Override
-  public Response createTrainingJob(AutoMLTrainingJobCreate body) {
+  public Response createTrainingJob(AutoMLTrainingJobCreate body, String idempotencyKey) {
     NewTrainingJob request =
         new NewTrainingJob(
             body.getName(),
@@ -52,7 +52,8 @@ public final class TrainingJobResource implements AutoMlTrainingApi {
             body.getLabelColumn(),
             body.getFeatureColumns(),
             body.getFeatureEngineeringJobId(),
-            body.getTriggerNow() == null || body.getTriggerNow());
+            body.getTriggerNow() == null || body.getTriggerNow(),
+            idempotencyKey);
     TrainingJob job = service.create(request, CallerSecurityContext.callerOf(security));
     return Response.created(
             uriInfo.getBaseUriBuilder().path("api/automl/train/jobs/{id}").build(job.jobId()))

@@ -22,16 +22,21 @@ public interface TrainingJobDao extends SqlObject {
       INSERT INTO training_jobs (job_id, name, domain, owner, source_table, problem_type,
           algorithm, preset, label_column, feature_columns, feature_engineering_job_id, status,
           rendered_dag, mlflow_run_id, mlflow_experiment_name, registered_model_name,
-          airflow_dag_id, airflow_dag_run_id, attempt, error_message, created_at, updated_at)
+          airflow_dag_id, airflow_dag_run_id, attempt, error_message, idempotency_key,
+          request_hash, created_at, updated_at)
       VALUES (:jobId, :name, :domain, :owner, :sourceTable, :problemType,
           :algorithm, :preset, :labelColumn, :featureColumns, :featureEngineeringJobId, :status,
           :renderedDag, :mlflowRunId, :mlflowExperimentName, :registeredModelName,
-          :airflowDagId, :airflowDagRunId, :attempt, :errorMessage, :createdAt, :updatedAt)
+          :airflowDagId, :airflowDagRunId, :attempt, :errorMessage, :idempotencyKey,
+          :requestHash, :createdAt, :updatedAt)
       """)
   void insert(@BindMethods TrainingJobRow row);
 
   @SqlQuery("SELECT * FROM training_jobs WHERE job_id = :jobId")
   Optional<TrainingJobRow> find(UUID jobId);
+
+  @SqlQuery("SELECT * FROM training_jobs WHERE idempotency_key = :idempotencyKey")
+  Optional<TrainingJobRow> findByIdempotencyKey(String idempotencyKey);
 
   @SqlQuery("SELECT * FROM training_jobs WHERE job_id IN (<jobIds>)")
   List<TrainingJobRow> findAll(@BindList("jobIds") Collection<UUID> jobIds);

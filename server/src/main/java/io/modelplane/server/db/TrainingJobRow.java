@@ -25,5 +25,7 @@ public record TrainingJobRow(
     String airflowDagRunId,
     int attempt,
     String errorMessage,
+    String idempotencyKey,
+    String requestHash,
     Instant createdAt,
     Instant updatedAt) {}

@@ -24,13 +24,9 @@ import io.modelplane.server.integration.mlflow.ModelRegistry;
 import io.modelplane.server.integration.mlflow.RegistryUnavailableException;
 import io.modelplane.server.render.DagRenderer;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -1252,18 +1248,13 @@ public final class DeploymentService {
         row.createdAt());
   }
 
+  /** A fingerprint of a run request; no tags and empty tags are the same request. */
   private String hash(RunRequest request) {
     Map<String, Object> canonical = new TreeMap<>();
     canonical.put("snapshot_id", request.snapshotId());
-    canonical.put("tags", request.tags() == null ? null : new TreeMap<>(request.tags()));
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(toJson(canonical).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    boolean noTags = request.tags() == null || request.tags().isEmpty();
+    canonical.put("tags", noTags ? null : new TreeMap<>(request.tags()));
+    return Hashes.sha256(toJson(canonical));
   }
 
   private static String truncate(String message) {

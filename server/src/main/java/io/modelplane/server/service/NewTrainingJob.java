@@ -15,4 +15,5 @@ public record NewTrainingJob(
     String labelColumn,
     List<String> featureColumns,
     UUID featureEngineeringJobId,
-    boolean triggerNow) {}
+    boolean triggerNow,
+    String idempotencyKey) {}

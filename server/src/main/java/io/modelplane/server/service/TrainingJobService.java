@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +74,18 @@ public final class TrainingJobService {
     this.clock = clock;
   }
 
+  /**
+   * Creates a job. With an idempotency key, a replay of the same request returns the job the first
+   * call created; the same key with another request is a 422.
+   */
   public TrainingJob create(NewTrainingJob request, Caller caller) {
+    String requestHash = requestHash(request);
+    if (request.idempotencyKey() != null) {
+      Optional<TrainingJob> replay = replay(request.idempotencyKey(), requestHash);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+    }
     String algorithm = chooseAlgorithm(request);
     if (AlgorithmCatalog.needsLabel(request.problemType()) && request.labelColumn() == null) {
       throw new InvalidRequestException(
@@ -108,6 +120,8 @@ public final class TrainingJobService {
             null,
             0,
             null,
+            request.idempotencyKey(),
+            requestHash,
             now,
             now);
     try {
@@ -119,6 +133,12 @@ public final class TrainingJobService {
           });
     } catch (DagStoreException e) {
       throw new UnavailableException("The DAG store is unavailable: " + e.getMessage(), e);
+    } catch (UnableToExecuteStatementException e) {
+      if (request.idempotencyKey() != null) {
+        // Two calls with the same key raced: the other one created the job.
+        return replay(request.idempotencyKey(), requestHash).orElseThrow(() -> e);
+      }
+      throw e;
     }
     LOG.info(
         "Created training job {} ({} / {}) DAG {}", jobId, request.problemType(), algorithm, dagId);
@@ -130,6 +150,36 @@ public final class TrainingJobService {
       }
     }
     return get(jobId);
+  }
+
+  private Optional<TrainingJob> replay(String idempotencyKey, String requestHash) {
+    Optional<TrainingJobRow> previous =
+        jdbi.withExtension(TrainingJobDao.class, dao -> dao.findByIdempotencyKey(idempotencyKey));
+    if (previous.isPresent() && !requestHash.equals(previous.get().requestHash())) {
+      throw new InvalidRequestException(
+          List.of("header", "Idempotency-Key"),
+          "value_error",
+          "Value error, this Idempotency-Key was used with a different request body");
+    }
+    return previous.map(this::toJob);
+  }
+
+  private String requestHash(NewTrainingJob request) {
+    NewTrainingJob withoutKey =
+        new NewTrainingJob(
+            request.name(),
+            request.domain(),
+            request.owner(),
+            request.sourceTable(),
+            request.problemType(),
+            request.algorithm(),
+            request.preset(),
+            request.labelColumn(),
+            request.featureColumns(),
+            request.featureEngineeringJobId(),
+            request.triggerNow(),
+            null);
+    return Hashes.sha256(toJson(withoutKey));
   }
 
   public TrainingJob get(UUID jobId) {

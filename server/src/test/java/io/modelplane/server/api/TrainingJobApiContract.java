@@ -220,6 +220,30 @@ abstract class TrainingJobApiContract {
   }
 
   @Test
+  void aCreateReplayedWithTheSameIdempotencyKeyReturnsTheSameJob() {
+    Map<String, String> key = Map.of("Idempotency-Key", "create-" + UUID.randomUUID());
+    Map<String, Object> request = jobRequest("idempotent", false);
+
+    ApiResponse first = api.send("POST", JOBS, request, key);
+    ApiResponse replay = api.send("POST", JOBS, request, key);
+    request.put("owner", "someone-else");
+    ApiResponse different = api.send("POST", JOBS, request, key);
+
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(replay.status()).isEqualTo(201);
+    assertThat(replay.text("job_id")).isEqualTo(first.text("job_id"));
+    assertThat(different.status()).isEqualTo(422);
+    assertThat(different.body().get("detail").get(0).get("loc").toString())
+        .isEqualTo("[\"header\",\"Idempotency-Key\"]");
+    long copies = 0;
+    for (JsonNode item :
+        api.get(JOBS + "?domain=" + domain + "&page_size=200").body().get("items")) {
+      copies += item.get("name").asText().equals("idempotent") ? 1 : 0;
+    }
+    assertThat(copies).isEqualTo(1);
+  }
+
+  @Test
   void anomalyDetectionNeedsNoLabelAndDefaultsToIsolationForest() {
     Map<String, Object> request = jobRequest("anomalies", false);
     request.put("problem_type", "anomaly_detection");

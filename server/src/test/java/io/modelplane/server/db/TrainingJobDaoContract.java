@@ -219,6 +219,8 @@ abstract class TrainingJobDaoContract {
         null,
         0,
         null,
+        null,
+        null,
         at,
         at);
   }
