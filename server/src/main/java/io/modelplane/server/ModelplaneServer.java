@@ -5,13 +5,19 @@ import io.modelplane.server.api.BuildInfo;
 import io.modelplane.server.api.DeploymentResource;
 import io.modelplane.server.api.JsonMapper;
 import io.modelplane.server.api.KeyResource;
+import io.modelplane.server.api.RequestBodyLimitFilter;
 import io.modelplane.server.api.RequestLogFilter;
 import io.modelplane.server.api.SecurityHeadersFilter;
 import io.modelplane.server.api.SystemResource;
 import io.modelplane.server.api.TimeParamConverters;
 import io.modelplane.server.api.TrainingJobResource;
 import io.modelplane.server.api.auth.AuthenticationFilter;
+import io.modelplane.server.api.auth.Authenticator;
+import io.modelplane.server.api.auth.AuthorizationFeature;
+import io.modelplane.server.api.auth.DeploymentAccess;
+import io.modelplane.server.api.auth.JwtAuthenticator;
 import io.modelplane.server.api.auth.PlatformPskAuthenticator;
+import io.modelplane.server.api.auth.UserPskAuthenticator;
 import io.modelplane.server.api.errors.CatchAllExceptionMapper;
 import io.modelplane.server.api.errors.ConstraintViolationMapper;
 import io.modelplane.server.api.errors.JsonProcessingExceptionMapper;
@@ -25,9 +31,12 @@ import io.modelplane.server.integration.airflow.HttpAirflowClient;
 import io.modelplane.server.integration.dagstore.DagStore;
 import io.modelplane.server.integration.dagstore.LocalDagStore;
 import io.modelplane.server.render.DagRenderer;
+import io.modelplane.server.service.AccessPolicy;
 import io.modelplane.server.service.TrainingJobService;
+import io.modelplane.server.service.UserPskService;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -88,6 +97,15 @@ public final class ModelplaneServer implements AutoCloseable {
               config.publicUrl(),
               json,
               clock);
+      UserPskService userPsks = new UserPskService(database.jdbi(), json, clock);
+      // Tried in order: the platform PSK (no I/O), user PSKs (mpk_…), JWTs (Bearer only).
+      List<Authenticator> authenticators = new ArrayList<>();
+      authenticators.add(new PlatformPskAuthenticator(config.platformPsk()));
+      authenticators.add(new UserPskAuthenticator(userPsks));
+      config.oidc().ifPresent(oidc -> authenticators.add(new JwtAuthenticator(oidc, clock)));
+      if (config.oidc().isEmpty()) {
+        LOG.info("No OIDC issuer configured (MODELPLANE_OIDC_ISSUER): bearer JWTs are refused");
+      }
 
       ResourceConfig api = new ResourceConfig();
       api.property(ServerProperties.WADL_FEATURE_DISABLE, true);
@@ -97,8 +115,11 @@ public final class ModelplaneServer implements AutoCloseable {
       api.register(new JsonMapper());
       api.register(new TimeParamConverters());
       api.register(new RequestLogFilter());
+      api.register(new RequestBodyLimitFilter());
+      api.register(new AuthenticationFilter(authenticators));
       api.register(
-          new AuthenticationFilter(List.of(new PlatformPskAuthenticator(config.platformPsk()))));
+          new AuthorizationFeature(
+              new AccessPolicy(), trainingJobs::ownerOf, DeploymentAccess.platformOnly()));
       api.register(new SecurityHeadersFilter());
       api.register(new ConstraintViolationMapper());
       api.register(new JsonProcessingExceptionMapper());
@@ -109,7 +130,7 @@ public final class ModelplaneServer implements AutoCloseable {
       api.register(new SystemResource(build, database, airflow.isPresent()));
       api.register(new TrainingJobResource(trainingJobs));
       api.register(new DeploymentResource());
-      api.register(new KeyResource());
+      api.register(new KeyResource(userPsks));
 
       QueuedThreadPool threads = new QueuedThreadPool(200, 8);
       threads.setName("modelplane-http");

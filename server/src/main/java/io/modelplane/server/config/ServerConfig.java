@@ -18,10 +18,33 @@ public record ServerConfig(
     DatabaseConfig database,
     Optional<AirflowConfig> airflow,
     URI publicUrl,
-    Optional<Path> templatesDir) {
+    Optional<Path> templatesDir,
+    Optional<OidcConfig> oidc) {
 
   /** The shortest platform PSK accepted: guessable keys are refused at start. */
   public static final int MIN_PSK_LENGTH = 16;
+
+  /** Without JWT verification (no {@code MODELPLANE_OIDC_*} settings). */
+  public ServerConfig(
+      String bindAddress,
+      int port,
+      String platformPsk,
+      Path dataDir,
+      DatabaseConfig database,
+      Optional<AirflowConfig> airflow,
+      URI publicUrl,
+      Optional<Path> templatesDir) {
+    this(
+        bindAddress,
+        port,
+        platformPsk,
+        dataDir,
+        database,
+        airflow,
+        publicUrl,
+        templatesDir,
+        Optional.empty());
+  }
 
   public Path dagDir() {
     return dataDir.resolve("dags");
@@ -41,6 +64,8 @@ public record ServerConfig(
         + airflow.map(Object::toString).orElse("not configured")
         + ", publicUrl="
         + publicUrl
+        + ", oidcIssuer="
+        + oidc.map(OidcConfig::issuer).orElse("not configured")
         + "]";
   }
 
@@ -108,7 +133,40 @@ public record ServerConfig(
             "MODELPLANE_PUBLIC_URL",
             settings.get("MODELPLANE_PUBLIC_URL").orElse("http://localhost:" + port));
     Optional<Path> templatesDir = settings.get("MODELPLANE_TEMPLATES_DIR").map(Path::of);
-    return new ServerConfig(bind, port, psk, dataDir, database, airflow, publicUrl, templatesDir);
+    return new ServerConfig(
+        bind, port, psk, dataDir, database, airflow, publicUrl, templatesDir, oidc(settings));
+  }
+
+  /** JWT verification: all three settings, or none (then bearer JWTs are refused). */
+  private static Optional<OidcConfig> oidc(Settings settings) {
+    Optional<String> issuer = settings.get("MODELPLANE_OIDC_ISSUER");
+    Optional<String> jwksUrl = settings.get("MODELPLANE_OIDC_JWKS_URL");
+    Optional<String> audience = settings.get("MODELPLANE_OIDC_AUDIENCE");
+    if (issuer.isEmpty()) {
+      if (jwksUrl.isPresent() || audience.isPresent()) {
+        throw new ConfigException(
+            "MODELPLANE_OIDC_ISSUER is not set: MODELPLANE_OIDC_JWKS_URL and"
+                + " MODELPLANE_OIDC_AUDIENCE are used only with it");
+      }
+      return Optional.empty();
+    }
+    httpUri("MODELPLANE_OIDC_ISSUER", issuer.get()); // the exact string is compared with `iss`
+    URI jwks =
+        httpUri(
+            "MODELPLANE_OIDC_JWKS_URL",
+            jwksUrl.orElseThrow(
+                () ->
+                    new ConfigException(
+                        "MODELPLANE_OIDC_JWKS_URL is not set: it is required with"
+                            + " MODELPLANE_OIDC_ISSUER (Keycloak:"
+                            + " <issuer>/protocol/openid-connect/certs)")));
+    String aud =
+        audience.orElseThrow(
+            () ->
+                new ConfigException(
+                    "MODELPLANE_OIDC_AUDIENCE is not set: it is required with"
+                        + " MODELPLANE_OIDC_ISSUER (the client id that tokens must name in aud)"));
+    return Optional.of(new OidcConfig(issuer.get(), jwks, aud));
   }
 
   static String defaultH2Url(Path dataDir) {

@@ -4,6 +4,7 @@ import io.modelplane.server.ModelplaneServer;
 import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.AirflowConfig;
 import io.modelplane.server.config.DatabaseConfig;
+import io.modelplane.server.config.OidcConfig;
 import io.modelplane.server.config.ServerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +31,22 @@ public final class TestServer implements AutoCloseable {
 
   public static TestServer start(DatabaseConfig database, Optional<AirflowConfig> airflow) {
     return new TestServer(config(database, airflow));
+  }
+
+  /** A server that also accepts JWTs verified as {@code oidc} says. */
+  public static TestServer startWithOidc(DatabaseConfig database, OidcConfig oidc) {
+    ServerConfig base = config(database, Optional.empty());
+    return new TestServer(
+        new ServerConfig(
+            base.bindAddress(),
+            base.port(),
+            base.platformPsk(),
+            base.dataDir(),
+            base.database(),
+            base.airflow(),
+            base.publicUrl(),
+            base.templatesDir(),
+            Optional.of(oidc)));
   }
 
   public static ServerConfig config(DatabaseConfig database, Optional<AirflowConfig> airflow) {
@@ -67,6 +84,10 @@ public final class TestServer implements AutoCloseable {
 
   public ApiClient anonymousClient() {
     return new ApiClient(server.baseUri());
+  }
+
+  public URI baseUri() {
+    return server.baseUri();
   }
 
   public Path dagDir() {

@@ -1,5 +1,6 @@
 package io.modelplane.server.api.errors;
 
+import io.modelplane.server.api.RequestBodyLimitFilter;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
@@ -22,6 +23,8 @@ public final class WebApplicationExceptionMapper
       message = "Method Not Allowed";
     } else if (exception instanceof NotSupportedException) {
       message = "Unsupported media type: send application/json";
+    } else if (exception instanceof RequestBodyLimitFilter.PayloadTooLargeException) {
+      message = exception.getMessage();
     } else {
       message = original.getStatusInfo().getReasonPhrase();
     }
