@@ -8,19 +8,26 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Refuses request bodies larger than {@link #MAX_BYTES} with 413: at once when {@code
- * Content-Length} says so (nothing is read), and while reading when a chunked body runs over.
+ * Refuses request bodies larger than {@link #MAX_BYTES} with 413: before the operation runs when
+ * {@code Content-Length} says so, and while reading when a chunked body runs over. Like Tomcat's
+ * {@code maxSwallowSize}, up to {@link #SWALLOW_BYTES} of the refused body are read and dropped
+ * first: closing a connection with unread data makes TCP reset it, and the client would lose the
+ * 413 while still sending. Larger bodies are cut off at once.
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 50)
 public final class RequestBodyLimitFilter implements ContainerRequestFilter {
   /** 1 MiB: far above any valid body of the contract. */
   public static final long MAX_BYTES = 1024 * 1024;
+
+  /** How much of a refused body is still read (and dropped) so the client gets the 413. */
+  static final long SWALLOW_BYTES = 8 * 1024 * 1024;
 
   public static final String MESSAGE =
       "Request body too large: at most " + MAX_BYTES + " bytes (1 MiB) are accepted";
@@ -36,12 +43,38 @@ public final class RequestBodyLimitFilter implements ContainerRequestFilter {
         length = Long.MAX_VALUE;
       }
       if (length > MAX_BYTES) {
-        request.abortWith(ApiErrors.error(413, MESSAGE));
+        if (length <= SWALLOW_BYTES && request.hasEntity()) {
+          drain(request.getEntityStream(), length);
+        }
+        request.abortWith(tooLarge());
         return;
       }
     }
     if (request.hasEntity()) {
       request.setEntityStream(new LimitedInputStream(request.getEntityStream()));
+    }
+  }
+
+  /**
+   * The 413 answer. The rest of the body is not read, so the connection is closed after it: a
+   * client must not send its next request on it.
+   */
+  public static Response tooLarge() {
+    Response response = ApiErrors.error(413, MESSAGE);
+    response.getHeaders().putSingle("Connection", "close");
+    return response;
+  }
+
+  private static void drain(InputStream in, long atMost) {
+    byte[] buffer = new byte[64 * 1024];
+    long left = atMost;
+    try {
+      int n;
+      while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) >= 0) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // The client went away: nothing to answer.
     }
   }
 
@@ -97,6 +130,7 @@ public final class RequestBodyLimitFilter implements ContainerRequestFilter {
     private void count(long n) {
       remaining -= n;
       if (remaining < 0) {
+        drain(in, SWALLOW_BYTES);
         throw new PayloadTooLargeException();
       }
     }

@@ -69,6 +69,7 @@ class HardeningApiTest {
     assertThat(tooLarge.body().get("code").asInt()).isEqualTo(413);
     assertThat(tooLarge.text("error")).contains("at most 1048576 bytes");
     assertThat(tooLarge.text("request_id")).isNotBlank();
+    assertThat(tooLarge.header("Connection")).isEqualTo("close"); // the body was not read
     assertThat(api.post("/api/psks", "{\"pad\": \"" + "y".repeat(1100 * 1024) + "\"}").status())
         .isEqualTo(413);
   }

@@ -116,6 +116,21 @@ abstract class SecurityApiContract {
                 anonymous.withBearer(issuer.unsigned(issuer.claims(root, List.of(ADMIN)).build())),
                 null),
             new Who(
+                "JWT from another issuer",
+                anonymous.withBearer(issuer.token(root, c -> c.issuer(issuer.issuer() + "x"))),
+                null),
+            new Who(
+                "JWT signed HS256 with the public key",
+                anonymous.withBearer(
+                    issuer.hs256WithPublicKey(issuer.claims(root, List.of(ADMIN)).build())),
+                null),
+            new Who(
+                "tampered JWT",
+                anonymous.withBearer(
+                    issuer.tampered(
+                        issuer.token(root), issuer.claims(root, List.of(ADMIN)).build())),
+                null),
+            new Who(
                 "JWT signed by an unknown key",
                 anonymous.withBearer(
                     issuer.signWithUnknownKey(issuer.claims(root, List.of(ADMIN)).build())),

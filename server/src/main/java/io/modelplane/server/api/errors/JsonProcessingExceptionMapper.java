@@ -26,7 +26,7 @@ public final class JsonProcessingExceptionMapper
   @Override
   public Response toResponse(JsonProcessingException exception) {
     if (RequestBodyLimitFilter.causedBy(exception)) {
-      return ApiErrors.error(413, RequestBodyLimitFilter.MESSAGE);
+      return RequestBodyLimitFilter.tooLarge();
     }
     if (exception instanceof JsonMappingException mapping && !isSyntaxError(mapping)) {
       return ApiErrors.validation(List.of(shapeProblem(mapping)));

@@ -14,6 +14,9 @@ public final class WebApplicationExceptionMapper
 
   @Override
   public Response toResponse(WebApplicationException exception) {
+    if (exception instanceof RequestBodyLimitFilter.PayloadTooLargeException) {
+      return RequestBodyLimitFilter.tooLarge();
+    }
     Response original = exception.getResponse();
     int status = original.getStatus();
     String message;
@@ -23,8 +26,6 @@ public final class WebApplicationExceptionMapper
       message = "Method Not Allowed";
     } else if (exception instanceof NotSupportedException) {
       message = "Unsupported media type: send application/json";
-    } else if (exception instanceof RequestBodyLimitFilter.PayloadTooLargeException) {
-      message = exception.getMessage();
     } else {
       message = original.getStatusInfo().getReasonPhrase();
     }
