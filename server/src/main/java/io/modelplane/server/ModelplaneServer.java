@@ -6,13 +6,19 @@ import io.modelplane.server.api.DeploymentResource;
 import io.modelplane.server.api.JsonMapper;
 import io.modelplane.server.api.KeyResource;
 import io.modelplane.server.api.PatchBodies;
+import io.modelplane.server.api.RequestBodyLimitFilter;
 import io.modelplane.server.api.RequestLogFilter;
 import io.modelplane.server.api.SecurityHeadersFilter;
 import io.modelplane.server.api.SystemResource;
 import io.modelplane.server.api.TimeParamConverters;
 import io.modelplane.server.api.TrainingJobResource;
 import io.modelplane.server.api.auth.AuthenticationFilter;
+import io.modelplane.server.api.auth.Authenticator;
+import io.modelplane.server.api.auth.AuthorizationFeature;
+import io.modelplane.server.api.auth.DeploymentAccess;
+import io.modelplane.server.api.auth.JwtAuthenticator;
 import io.modelplane.server.api.auth.PlatformPskAuthenticator;
+import io.modelplane.server.api.auth.UserPskAuthenticator;
 import io.modelplane.server.api.errors.CatchAllExceptionMapper;
 import io.modelplane.server.api.errors.ConstraintViolationMapper;
 import io.modelplane.server.api.errors.JsonProcessingExceptionMapper;
@@ -30,12 +36,15 @@ import io.modelplane.server.integration.dagstore.S3DagStore;
 import io.modelplane.server.integration.mlflow.HttpMlflowClient;
 import io.modelplane.server.integration.mlflow.ModelRegistry;
 import io.modelplane.server.render.DagRenderer;
+import io.modelplane.server.service.AccessPolicy;
 import io.modelplane.server.service.DeploymentService;
 import io.modelplane.server.service.OutboxWorker;
 import io.modelplane.server.service.TrainingJobService;
+import io.modelplane.server.service.UserPskService;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -112,6 +121,15 @@ public final class ModelplaneServer implements AutoCloseable {
               config.publicUrl(),
               json,
               clock);
+      UserPskService userPsks = new UserPskService(database.jdbi(), json, clock);
+      // Tried in order: the platform PSK (no I/O), user PSKs (mpk_…), JWTs (Bearer only).
+      List<Authenticator> authenticators = new ArrayList<>();
+      authenticators.add(new PlatformPskAuthenticator(config.platformPsk()));
+      authenticators.add(new UserPskAuthenticator(userPsks));
+      config.oidc().ifPresent(oidc -> authenticators.add(new JwtAuthenticator(oidc, clock)));
+      if (config.oidc().isEmpty()) {
+        LOG.info("No OIDC issuer configured (MODELPLANE_OIDC_ISSUER): bearer JWTs are refused");
+      }
       Optional<OutboxWorker> outbox =
           airflow.map(
               client ->
@@ -135,8 +153,16 @@ public final class ModelplaneServer implements AutoCloseable {
       api.register(new JsonMapper());
       api.register(new TimeParamConverters());
       api.register(new RequestLogFilter());
+      api.register(new RequestBodyLimitFilter());
+      api.register(new AuthenticationFilter(authenticators));
       api.register(
-          new AuthenticationFilter(List.of(new PlatformPskAuthenticator(config.platformPsk()))));
+          new AuthorizationFeature(
+              new AccessPolicy(),
+              trainingJobs::ownerOf,
+              (model, name) ->
+                  deployments
+                      .accessRule(model, name)
+                      .map(rule -> new DeploymentAccess.Grant(rule.allowedRoles(), rule.owner()))));
       api.register(new SecurityHeadersFilter());
       api.register(new ConstraintViolationMapper());
       api.register(new JsonProcessingExceptionMapper());
@@ -148,7 +174,7 @@ public final class ModelplaneServer implements AutoCloseable {
       api.register(new TrainingJobResource(trainingJobs));
       api.register(new DeploymentResource(deployments));
       api.register(new PatchBodies());
-      api.register(new KeyResource());
+      api.register(new KeyResource(userPsks));
 
       QueuedThreadPool threads = new QueuedThreadPool(200, 8);
       threads.setName("modelplane-http");

@@ -26,7 +26,8 @@ public record ServerConfig(
     URI publicUrl,
     Optional<Path> templatesDir,
     Optional<MlflowConfig> mlflow,
-    OutboxConfig outbox) {
+    OutboxConfig outbox,
+    Optional<OidcConfig> oidc) {
 
   private static final String DAG_STORE = "MODELPLANE_DAG_STORE";
   private static final Pattern URI_SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):");
@@ -60,6 +61,8 @@ public record ServerConfig(
         + publicUrl
         + ", mlflow="
         + mlflow.map(m -> m.baseUrl().toString()).orElse("not configured")
+        + ", oidcIssuer="
+        + oidc.map(OidcConfig::issuer).orElse("not configured")
         + "]";
   }
 
@@ -153,7 +156,8 @@ public record ServerConfig(
         publicUrl,
         templatesDir,
         mlflow,
-        outbox);
+        outbox,
+        oidc(settings));
   }
 
   /**
@@ -251,6 +255,38 @@ public record ServerConfig(
       case "false" -> false;
       default -> throw new ConfigException(name + " must be true or false, got '" + value + "'");
     };
+  }
+
+  /** JWT verification: all three settings, or none (then bearer JWTs are refused). */
+  private static Optional<OidcConfig> oidc(Settings settings) {
+    Optional<String> issuer = settings.get("MODELPLANE_OIDC_ISSUER");
+    Optional<String> jwksUrl = settings.get("MODELPLANE_OIDC_JWKS_URL");
+    Optional<String> audience = settings.get("MODELPLANE_OIDC_AUDIENCE");
+    if (issuer.isEmpty()) {
+      if (jwksUrl.isPresent() || audience.isPresent()) {
+        throw new ConfigException(
+            "MODELPLANE_OIDC_ISSUER is not set: MODELPLANE_OIDC_JWKS_URL and"
+                + " MODELPLANE_OIDC_AUDIENCE are used only with it");
+      }
+      return Optional.empty();
+    }
+    httpUri("MODELPLANE_OIDC_ISSUER", issuer.get()); // the exact string is compared with `iss`
+    URI jwks =
+        httpUri(
+            "MODELPLANE_OIDC_JWKS_URL",
+            jwksUrl.orElseThrow(
+                () ->
+                    new ConfigException(
+                        "MODELPLANE_OIDC_JWKS_URL is not set: it is required with"
+                            + " MODELPLANE_OIDC_ISSUER (Keycloak:"
+                            + " <issuer>/protocol/openid-connect/certs)")));
+    String aud =
+        audience.orElseThrow(
+            () ->
+                new ConfigException(
+                    "MODELPLANE_OIDC_AUDIENCE is not set: it is required with"
+                        + " MODELPLANE_OIDC_ISSUER (the client id that tokens must name in aud)"));
+    return Optional.of(new OidcConfig(issuer.get(), jwks, aud));
   }
 
   static String defaultH2Url(Path dataDir) {

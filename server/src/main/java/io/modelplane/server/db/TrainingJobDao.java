@@ -38,6 +38,10 @@ public interface TrainingJobDao extends SqlObject {
   @SqlQuery("SELECT * FROM training_jobs WHERE idempotency_key = :idempotencyKey")
   Optional<TrainingJobRow> findByIdempotencyKey(String idempotencyKey);
 
+  /** Just the owner, for authorization checks. */
+  @SqlQuery("SELECT owner FROM training_jobs WHERE job_id = :jobId")
+  Optional<String> findOwner(UUID jobId);
+
   @SqlQuery("SELECT * FROM training_jobs WHERE job_id IN (<jobIds>)")
   List<TrainingJobRow> findAll(@BindList("jobIds") Collection<UUID> jobIds);
 

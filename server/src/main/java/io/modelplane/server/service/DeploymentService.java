@@ -168,6 +168,20 @@ public final class DeploymentService {
     return get(request.modelName(), request.name());
   }
 
+  /** Who may invoke or manage a deployment: its allowed roles and its owner. */
+  public record AccessRule(java.util.Set<String> allowedRoles, String owner) {}
+
+  /** The access rule of a live deployment, for authorization; empty when there is none. */
+  public Optional<AccessRule> accessRule(String modelName, String name) {
+    return findLive(modelName, name)
+        .map(
+            row ->
+                new AccessRule(
+                    java.util.Set.copyOf(
+                        fromJson(row.allowedRoles(), new TypeReference<List<String>>() {})),
+                    row.owner()));
+  }
+
   public Deployment get(String modelName, String name) {
     return toDeployment(load(modelName, name));
   }

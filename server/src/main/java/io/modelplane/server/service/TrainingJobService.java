@@ -188,6 +188,11 @@ public final class TrainingJobService {
         .orElseThrow(() -> notFound(jobId));
   }
 
+  /** The job's {@code owner}, for authorization; empty when the job does not exist. */
+  public Optional<String> ownerOf(UUID jobId) {
+    return jdbi.withExtension(TrainingJobDao.class, dao -> dao.findOwner(jobId));
+  }
+
   public Page<TrainingJob> list(TrainingJobFilter filter, int pageSize, String pageToken) {
     Keyset after = pageToken == null ? null : PageTokens.decode(pageToken);
     List<TrainingJobRow> rows =

@@ -48,7 +48,8 @@ class S3DagStoreApiTest {
             local.publicUrl(),
             local.templatesDir(),
             local.mlflow(),
-            local.outbox());
+            local.outbox(),
+            local.oidc());
     server = TestServer.start(onS3);
     api = server.client();
   }

@@ -376,13 +376,6 @@ abstract class TrainingJobApiContract {
     assertThat(api.get(JOBS + "/" + jobId + "/events").status()).isEqualTo(404);
   }
 
-  @Test
-  void userPskEndpointsAnswer501UntilTheyLand() {
-    ApiResponse response = api.get("/api/psks");
-    assertThat(response.status()).isEqualTo(501);
-    assertThat(response.text("error")).contains("not implemented");
-  }
-
   private void assertProblem(ApiResponse response, String loc, String type) {
     assertThat(response.status()).as(response.rawBody()).isEqualTo(422);
     JsonNode detail = response.body().get("detail");

@@ -202,4 +202,41 @@ class ServerConfigTest {
     env.put("MODELPLANE_DB_URL", "jdbc:mysql://db/x");
     assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_DB_URL");
   }
+
+  @Test
+  void oidcIsOffByDefaultAndReadWhenTheIssuerIsSet() {
+    assertThat(load(Map.of("MODELPLANE_PLATFORM_PSK", "0123456789abcdef")).oidc()).isEmpty();
+
+    Map<String, String> env = new HashMap<>(Map.of("MODELPLANE_PLATFORM_PSK", "0123456789abcdef"));
+    env.put("MODELPLANE_OIDC_ISSUER", "https://sso.example.com/realms/ml");
+    env.put(
+        "MODELPLANE_OIDC_JWKS_URL",
+        "https://sso.example.com/realms/ml/protocol/openid-connect/certs");
+    env.put("MODELPLANE_OIDC_AUDIENCE", "modelplane");
+    OidcConfig oidc = load(env).oidc().orElseThrow();
+
+    assertThat(oidc.issuer()).isEqualTo("https://sso.example.com/realms/ml");
+    assertThat(oidc.jwksUrl())
+        .isEqualTo(URI.create("https://sso.example.com/realms/ml/protocol/openid-connect/certs"));
+    assertThat(oidc.audience()).isEqualTo("modelplane");
+    assertThat(oidc.clockSkew()).isEqualTo(java.time.Duration.ofSeconds(60));
+    assertThat(load(env).toString()).contains("oidcIssuer=https://sso.example.com/realms/ml");
+  }
+
+  @Test
+  void incompleteOrInvalidOidcSettingsNameTheVariable() {
+    Map<String, String> env = new HashMap<>(Map.of("MODELPLANE_PLATFORM_PSK", "0123456789abcdef"));
+    env.put("MODELPLANE_OIDC_AUDIENCE", "modelplane");
+    assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_OIDC_ISSUER is not set");
+    env.put("MODELPLANE_OIDC_ISSUER", "https://sso.example.com/realms/ml");
+    assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_OIDC_JWKS_URL is not set");
+    env.put("MODELPLANE_OIDC_JWKS_URL", "file:///etc/keys.json");
+    assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_OIDC_JWKS_URL");
+    env.put("MODELPLANE_OIDC_JWKS_URL", "https://sso.example.com/certs");
+    env.remove("MODELPLANE_OIDC_AUDIENCE");
+    assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_OIDC_AUDIENCE is not set");
+    env.put("MODELPLANE_OIDC_AUDIENCE", "modelplane");
+    env.put("MODELPLANE_OIDC_ISSUER", "not a url");
+    assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_OIDC_ISSUER");
+  }
 }

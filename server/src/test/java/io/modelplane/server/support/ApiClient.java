@@ -37,6 +37,14 @@ public final class ApiClient {
     return copy;
   }
 
+  /** A client that sends {@code Authorization: Bearer token} on every request. */
+  public ApiClient withBearer(String token) {
+    ApiClient copy = new ApiClient(base);
+    copy.defaultHeaders.putAll(defaultHeaders);
+    copy.defaultHeaders.put("Authorization", "Bearer " + token);
+    return copy;
+  }
+
   public ApiResponse get(String path) {
     return send("GET", path, null, Map.of());
   }

@@ -6,6 +6,7 @@ import io.modelplane.server.config.AirflowConfig;
 import io.modelplane.server.config.DagStoreConfig;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.config.MlflowConfig;
+import io.modelplane.server.config.OidcConfig;
 import io.modelplane.server.config.OutboxConfig;
 import io.modelplane.server.config.ServerConfig;
 import java.io.IOException;
@@ -45,6 +46,25 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(config);
   }
 
+  /** A server that also accepts JWTs verified as {@code oidc} says. */
+  public static TestServer startWithOidc(DatabaseConfig database, OidcConfig oidc) {
+    ServerConfig base = config(database, Optional.empty());
+    return new TestServer(
+        new ServerConfig(
+            base.bindAddress(),
+            base.port(),
+            base.platformPsk(),
+            base.dataDir(),
+            base.dagStore(),
+            base.database(),
+            base.airflow(),
+            base.publicUrl(),
+            base.templatesDir(),
+            base.mlflow(),
+            base.outbox(),
+            Optional.of(oidc)));
+  }
+
   public static ServerConfig config(DatabaseConfig database, Optional<AirflowConfig> airflow) {
     return config(database, airflow, Optional.empty());
   }
@@ -64,7 +84,8 @@ public final class TestServer implements AutoCloseable {
           URI.create("http://modelplane.test:8080"),
           Optional.empty(),
           mlflow,
-          new OutboxConfig(20, 20, 5));
+          new OutboxConfig(20, 20, 5),
+          Optional.empty());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -88,6 +109,10 @@ public final class TestServer implements AutoCloseable {
 
   public ApiClient anonymousClient() {
     return new ApiClient(server.baseUri());
+  }
+
+  public URI baseUri() {
+    return server.baseUri();
   }
 
   /** MLflow at {@code baseUrl}, without a token. */

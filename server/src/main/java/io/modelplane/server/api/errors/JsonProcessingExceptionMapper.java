@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.modelplane.server.api.RequestBodyLimitFilter;
 import io.modelplane.server.api.model.ValidationError;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -24,6 +25,9 @@ public final class JsonProcessingExceptionMapper
 
   @Override
   public Response toResponse(JsonProcessingException exception) {
+    if (RequestBodyLimitFilter.causedBy(exception)) {
+      return RequestBodyLimitFilter.tooLarge();
+    }
     if (exception instanceof JsonMappingException mapping && !isSyntaxError(mapping)) {
       return ApiErrors.validation(List.of(shapeProblem(mapping)));
     }

@@ -1,6 +1,7 @@
 package io.modelplane.server.api.errors;
 
 import io.modelplane.server.service.ConflictException;
+import io.modelplane.server.service.ForbiddenException;
 import io.modelplane.server.service.InvalidRequestException;
 import io.modelplane.server.service.NotFoundException;
 import io.modelplane.server.service.PreconditionFailedException;
@@ -17,6 +18,9 @@ public final class ServiceExceptionMapper implements ExceptionMapper<RuntimeExce
   public Response toResponse(RuntimeException exception) {
     if (exception instanceof NotFoundException) {
       return ApiErrors.error(404, exception.getMessage());
+    }
+    if (exception instanceof ForbiddenException) {
+      return ApiErrors.error(403, exception.getMessage());
     }
     if (exception instanceof ConflictException) {
       return ApiErrors.error(409, exception.getMessage());

@@ -1,5 +1,6 @@
 package io.modelplane.server.api.errors;
 
+import io.modelplane.server.api.RequestBodyLimitFilter;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
@@ -13,6 +14,9 @@ public final class WebApplicationExceptionMapper
 
   @Override
   public Response toResponse(WebApplicationException exception) {
+    if (exception instanceof RequestBodyLimitFilter.PayloadTooLargeException) {
+      return RequestBodyLimitFilter.tooLarge();
+    }
     Response original = exception.getResponse();
     int status = original.getStatus();
     String message;

@@ -1,0 +1,147 @@
+package io.modelplane.server.api.auth;
+
+import io.modelplane.server.api.errors.ApiErrors;
+import io.modelplane.server.service.AccessPolicy;
+import io.modelplane.server.service.AccessPolicy.Action;
+import io.modelplane.server.service.Caller;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.DynamicFeature;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.FeatureContext;
+import java.lang.reflect.Method;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authorization, in one place: every resource method gets a filter with its rule from {@link
+ * OperationRules}, run after authentication; the decision itself is {@link AccessPolicy}'s. Valid
+ * credentials without the right answer 403 before the operation does anything. A rule about a
+ * resource that does not exist lets the request through, so the operation answers 404.
+ */
+public final class AuthorizationFeature implements DynamicFeature {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthorizationFeature.class);
+
+  private final AccessPolicy policy;
+  private final Function<UUID, Optional<String>> trainingJobOwners;
+  private final DeploymentAccess deployments;
+
+  /**
+   * @param trainingJobOwners the owner of a training job, empty when there is no such job
+   * @param deployments the roles and owner of a deployment
+   */
+  public AuthorizationFeature(
+      AccessPolicy policy,
+      Function<UUID, Optional<String>> trainingJobOwners,
+      DeploymentAccess deployments) {
+    this.policy = policy;
+    this.trainingJobOwners = trainingJobOwners;
+    this.deployments = deployments;
+  }
+
+  @Override
+  public void configure(ResourceInfo resourceInfo, FeatureContext context) {
+    Method method = resourceInfo.getResourceMethod();
+    if (method == null) {
+      return;
+    }
+    Optional<OperationRules.Rule> rule = OperationRules.forMethod(method.getName());
+    if (rule.isEmpty()) {
+      LOG.warn("No authorization rule for {}: platform PSK only", method.getName());
+      context.register(new PlatformOnlyFilter(), Priorities.AUTHORIZATION);
+    } else if (rule.get().target() != OperationRules.Target.PUBLIC) {
+      context.register(new RuleFilter(rule.get()), Priorities.AUTHORIZATION);
+    }
+  }
+
+  private static void forbid(ContainerRequestContext request, Caller caller, String message) {
+    LOG.info(
+        "Forbidden: {} {} by {}",
+        request.getMethod(),
+        request.getUriInfo().getPath(),
+        caller.name());
+    request.abortWith(ApiErrors.error(403, "Forbidden: " + message));
+  }
+
+  private static Caller callerOf(ContainerRequestContext request) {
+    return CallerSecurityContext.callerOf(request.getSecurityContext());
+  }
+
+  /** Evaluates one operation's rule. */
+  private final class RuleFilter implements ContainerRequestFilter {
+    private final OperationRules.Rule rule;
+
+    RuleFilter(OperationRules.Rule rule) {
+      this.rule = rule;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+      Caller caller = callerOf(request);
+      Action action = rule.action();
+      switch (rule.target()) {
+        case TRAINING_JOB -> {
+          Optional<String> owner = pathUuid(request, "job_id").flatMap(trainingJobOwners::apply);
+          if (owner.isPresent() && !policy.allows(caller, action, owner.get())) {
+            forbid(
+                request,
+                caller,
+                "only the platform PSK, the "
+                    + AccessPolicy.ADMIN_ROLE
+                    + " role or the job's owner may do this");
+          }
+        }
+        case DEPLOYMENT -> {
+          String model = request.getUriInfo().getPathParameters().getFirst("model");
+          String name = request.getUriInfo().getPathParameters().getFirst("name");
+          Optional<DeploymentAccess.Grant> grant = deployments.lookup(model, name);
+          if (grant.isPresent()
+              && !policy.canAccessDeployment(
+                  caller, grant.get().allowedRoles(), grant.get().owner())) {
+            forbid(
+                request, caller, "this needs the platform PSK or a role allowed on the deployment");
+          }
+        }
+        case NONE -> {
+          if (!policy.allows(caller, action, null)) {
+            forbid(request, caller, describe(action));
+          }
+        }
+        case PUBLIC -> {}
+      }
+    }
+
+    private Optional<UUID> pathUuid(ContainerRequestContext request, String name) {
+      String value = request.getUriInfo().getPathParameters().getFirst(name);
+      try {
+        return Optional.ofNullable(value).map(UUID::fromString);
+      } catch (IllegalArgumentException e) {
+        return Optional.empty(); // the operation answers 422 for it
+      }
+    }
+
+    private String describe(Action action) {
+      String admins = "the platform PSK or the " + AccessPolicy.ADMIN_ROLE + " role";
+      return switch (action) {
+        case WRITEBACK -> "status writebacks need " + admins;
+        case PSK_ADMIN -> "managing user PSKs needs " + admins;
+        default -> "this needs " + admins;
+      };
+    }
+  }
+
+  /** For an operation without a rule: fail closed. */
+  private static final class PlatformOnlyFilter implements ContainerRequestFilter {
+    @Override
+    public void filter(ContainerRequestContext request) {
+      Caller caller = callerOf(request);
+      if (!caller.platform()) {
+        forbid(request, caller, "this operation is platform PSK only");
+      }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.modelplane.server.db;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** SQL of {@code user_psks}. */
+@RegisterConstructorMapper(UserPskRow.class)
+public interface UserPskDao {
+
+  @SqlUpdate(
+      """
+      INSERT INTO user_psks (psk_id, secret_hash, name, owner, roles, created_by, created_at,
+          expires_at, deleted_at)
+      VALUES (:pskId, :secretHash, :name, :owner, :roles, :createdBy, :createdAt,
+          :expiresAt, :deletedAt)
+      """)
+  void insert(@BindMethods UserPskRow row);
+
+  @SqlQuery("SELECT * FROM user_psks WHERE psk_id = :pskId")
+  Optional<UserPskRow> find(UUID pskId);
+
+  /** The key whose secret hashes to {@code secretHash}, revoked or not. */
+  @SqlQuery("SELECT * FROM user_psks WHERE secret_hash = :secretHash")
+  Optional<UserPskRow> findBySecretHash(String secretHash);
+
+  /** Newest first; revoked keys only when asked. */
+  @SqlQuery(
+      """
+      SELECT * FROM user_psks
+       WHERE (:includeDeleted OR deleted_at IS NULL)
+       ORDER BY created_at DESC, psk_id DESC
+      """)
+  List<UserPskRow> list(boolean includeDeleted);
+
+  /**
+   * @return 1 when the key was revoked now, 0 when it does not exist or was revoked before
+   */
+  @SqlUpdate("UPDATE user_psks SET deleted_at = :now WHERE psk_id = :pskId AND deleted_at IS NULL")
+  int revoke(UUID pskId, Instant now);
+
+  /**
+   * @return 1 when the expiry moved, 0 when the key does not exist or is revoked
+   */
+  @SqlUpdate(
+      "UPDATE user_psks SET expires_at = :expiresAt WHERE psk_id = :pskId AND deleted_at IS NULL")
+  int extend(UUID pskId, Instant expiresAt);
+}

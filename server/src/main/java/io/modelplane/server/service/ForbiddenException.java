@@ -1,0 +1,8 @@
+package io.modelplane.server.service;
+
+/** The caller is authenticated but may not do this (403); the message says what is missing. */
+public class ForbiddenException extends RuntimeException {
+  public ForbiddenException(String message) {
+    super(message);
+  }
+}
