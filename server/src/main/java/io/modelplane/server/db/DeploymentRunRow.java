@@ -19,4 +19,31 @@ public record DeploymentRunRow(
     Instant startedAt,
     Instant finishedAt,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt) {
+
+  /** This run in another state: the columns that a status change writes. */
+  public DeploymentRunRow moved(
+      String status,
+      Long rowsScored,
+      String errorMessage,
+      Instant startedAt,
+      Instant finishedAt,
+      Instant now) {
+    return new DeploymentRunRow(
+        runId,
+        deploymentId,
+        airflowRunId,
+        status,
+        rowsScored,
+        errorMessage,
+        modelVersion,
+        snapshotId,
+        tags,
+        idempotencyKey,
+        requestHash,
+        startedAt,
+        finishedAt,
+        createdAt,
+        now);
+  }
+}

@@ -289,40 +289,10 @@ public final class DeploymentService {
         handle -> {
           DeploymentRow locked = lock(handle, row.deploymentId());
           DeploymentRow updated =
-              new DeploymentRow(
-                  locked.deploymentId(),
-                  locked.modelName(),
-                  locked.name(),
-                  locked.liveName(),
-                  locked.type(),
-                  locked.status(),
-                  locked.domain(),
-                  locked.owner(),
-                  locked.modelVersion(),
-                  locked.modelAlias(),
-                  locked.resolvedModelVersion(),
-                  locked.sourceCatalog(),
-                  locked.sourceSchema(),
-                  locked.sourceTable(),
-                  locked.filterSql(),
-                  locked.snapshotId(),
-                  locked.targetCatalog(),
-                  locked.targetSchema(),
-                  locked.targetTable(),
-                  locked.entityColumns(),
-                  locked.schedule(),
-                  locked.rerunBehavior(),
-                  locked.partitionColumn(),
-                  toJson(List.copyOf(new java.util.LinkedHashSet<>(roles))),
-                  locked.dagId(),
-                  locked.dagS3Uri(),
-                  locked.renderedDag(),
-                  locked.errorMessage(),
-                  locked.stoppedAt(),
-                  locked.lastRunId(),
-                  locked.version(),
-                  locked.createdAt(),
-                  now());
+              locked.toBuilder()
+                  .allowedRoles(toJson(List.copyOf(new java.util.LinkedHashSet<>(roles))))
+                  .updatedAt(now())
+                  .build();
           handle.attach(DeploymentDao.class).update(updated);
           handle
               .attach(DeploymentDao.class)
@@ -516,21 +486,12 @@ public final class DeploymentService {
                         + to.value());
               }
               runs.update(
-                  new DeploymentRunRow(
-                      run.runId(),
-                      run.deploymentId(),
-                      run.airflowRunId(),
+                  run.moved(
                       to.value(),
                       callback.rowsScored() != null ? callback.rowsScored() : run.rowsScored(),
                       to == RunStatus.FAILED ? truncate(callback.errorMessage()) : null,
-                      run.modelVersion(),
-                      run.snapshotId(),
-                      run.tags(),
-                      run.idempotencyKey(),
-                      run.requestHash(),
                       run.startedAt() == null && to == RunStatus.RUNNING ? now : run.startedAt(),
                       to.isTerminal() ? now : null,
-                      run.createdAt(),
                       now));
               handle.attach(DeploymentDao.class).update(withLastRun(locked, run.runId()));
               return run.runId();
@@ -597,21 +558,12 @@ public final class DeploymentService {
                     + " cancelled");
           }
           runs.update(
-              new DeploymentRunRow(
-                  current.runId(),
-                  current.deploymentId(),
-                  current.airflowRunId(),
+              current.moved(
                   RunStatus.FAILED.value(),
                   current.rowsScored(),
                   "cancelled by " + caller.name(),
-                  current.modelVersion(),
-                  current.snapshotId(),
-                  current.tags(),
-                  current.idempotencyKey(),
-                  current.requestHash(),
                   current.startedAt(),
                   now,
-                  current.createdAt(),
                   now));
           if (airflow.isPresent()) {
             handle
@@ -651,21 +603,12 @@ public final class DeploymentService {
               .ifPresent(
                   run ->
                       runs.update(
-                          new DeploymentRunRow(
-                              run.runId(),
-                              run.deploymentId(),
-                              run.airflowRunId(),
+                          run.moved(
                               RunStatus.FAILED.value(),
                               run.rowsScored(),
                               truncate("Airflow did not start the run: " + error),
-                              run.modelVersion(),
-                              run.snapshotId(),
-                              run.tags(),
-                              run.idempotencyKey(),
-                              run.requestHash(),
                               run.startedAt(),
                               now,
-                              run.createdAt(),
                               now)));
         });
   }
@@ -1001,40 +944,7 @@ public final class DeploymentService {
     values.put("deployment_json", toJson(deployment));
     values.put("schedule", row.schedule());
     String rendered = renderer.render(DagRenderer.SCORING_DAG, values);
-    return new DeploymentRow(
-        row.deploymentId(),
-        row.modelName(),
-        row.name(),
-        row.liveName(),
-        row.type(),
-        row.status(),
-        row.domain(),
-        row.owner(),
-        row.modelVersion(),
-        row.modelAlias(),
-        row.resolvedModelVersion(),
-        row.sourceCatalog(),
-        row.sourceSchema(),
-        row.sourceTable(),
-        row.filterSql(),
-        row.snapshotId(),
-        row.targetCatalog(),
-        row.targetSchema(),
-        row.targetTable(),
-        row.entityColumns(),
-        row.schedule(),
-        row.rerunBehavior(),
-        row.partitionColumn(),
-        row.allowedRoles(),
-        row.dagId(),
-        row.dagS3Uri(),
-        rendered,
-        row.errorMessage(),
-        row.stoppedAt(),
-        row.lastRunId(),
-        row.version(),
-        row.createdAt(),
-        row.updatedAt());
+    return row.toBuilder().renderedDag(rendered).build();
   }
 
   private DeploymentRow copy(
@@ -1049,114 +959,27 @@ public final class DeploymentService {
       String error,
       Instant stoppedAt,
       String liveName) {
-    return new DeploymentRow(
-        row.deploymentId(),
-        row.modelName(),
-        row.name(),
-        liveName,
-        row.type(),
-        status,
-        row.domain(),
-        row.owner(),
-        version,
-        alias,
-        resolved,
-        row.sourceCatalog(),
-        row.sourceSchema(),
-        row.sourceTable(),
-        filter,
-        row.snapshotId(),
-        row.targetCatalog(),
-        row.targetSchema(),
-        row.targetTable(),
-        row.entityColumns(),
-        schedule,
-        rerun,
-        row.partitionColumn(),
-        row.allowedRoles(),
-        row.dagId(),
-        row.dagS3Uri(),
-        row.renderedDag(),
-        error,
-        stoppedAt,
-        row.lastRunId(),
-        row.version(),
-        row.createdAt(),
-        now());
+    return row.toBuilder()
+        .status(status)
+        .schedule(schedule)
+        .filterSql(filter)
+        .rerunBehavior(rerun)
+        .modelVersion(version)
+        .modelAlias(alias)
+        .resolvedModelVersion(resolved)
+        .errorMessage(error)
+        .stoppedAt(stoppedAt)
+        .liveName(liveName)
+        .updatedAt(now())
+        .build();
   }
 
   private DeploymentRow withStoreUri(DeploymentRow row, URI uri) {
-    return new DeploymentRow(
-        row.deploymentId(),
-        row.modelName(),
-        row.name(),
-        row.liveName(),
-        row.type(),
-        row.status(),
-        row.domain(),
-        row.owner(),
-        row.modelVersion(),
-        row.modelAlias(),
-        row.resolvedModelVersion(),
-        row.sourceCatalog(),
-        row.sourceSchema(),
-        row.sourceTable(),
-        row.filterSql(),
-        row.snapshotId(),
-        row.targetCatalog(),
-        row.targetSchema(),
-        row.targetTable(),
-        row.entityColumns(),
-        row.schedule(),
-        row.rerunBehavior(),
-        row.partitionColumn(),
-        row.allowedRoles(),
-        row.dagId(),
-        uri.toString(),
-        row.renderedDag(),
-        row.errorMessage(),
-        row.stoppedAt(),
-        row.lastRunId(),
-        row.version(),
-        row.createdAt(),
-        now());
+    return row.toBuilder().dagS3Uri(uri.toString()).updatedAt(now()).build();
   }
 
   private DeploymentRow withLastRun(DeploymentRow row, UUID runId) {
-    return new DeploymentRow(
-        row.deploymentId(),
-        row.modelName(),
-        row.name(),
-        row.liveName(),
-        row.type(),
-        row.status(),
-        row.domain(),
-        row.owner(),
-        row.modelVersion(),
-        row.modelAlias(),
-        row.resolvedModelVersion(),
-        row.sourceCatalog(),
-        row.sourceSchema(),
-        row.sourceTable(),
-        row.filterSql(),
-        row.snapshotId(),
-        row.targetCatalog(),
-        row.targetSchema(),
-        row.targetTable(),
-        row.entityColumns(),
-        row.schedule(),
-        row.rerunBehavior(),
-        row.partitionColumn(),
-        row.allowedRoles(),
-        row.dagId(),
-        row.dagS3Uri(),
-        row.renderedDag(),
-        row.errorMessage(),
-        row.stoppedAt(),
-        runId,
-        row.version(),
-        row.createdAt(),
-        now());
+    return row.toBuilder().lastRunId(runId).updatedAt(now()).build();
   }
 
   private static void checkIfMatch(DeploymentRow row, Optional<String> ifMatch) {
