@@ -5,6 +5,7 @@ import io.modelplane.server.api.BuildInfo;
 import io.modelplane.server.api.DeploymentResource;
 import io.modelplane.server.api.JsonMapper;
 import io.modelplane.server.api.KeyResource;
+import io.modelplane.server.api.NoNulText;
 import io.modelplane.server.api.PatchBodies;
 import io.modelplane.server.api.RequestBodyLimitFilter;
 import io.modelplane.server.api.RequestLogFilter;
@@ -164,6 +165,7 @@ public final class ModelplaneServer implements AutoCloseable {
                       .accessRule(model, name)
                       .map(rule -> new DeploymentAccess.Grant(rule.allowedRoles(), rule.owner()))));
       api.register(new SecurityHeadersFilter());
+      api.register(new NoNulText.QueryFilter());
       api.register(new ConstraintViolationMapper());
       api.register(new JsonProcessingExceptionMapper());
       api.register(ParamExceptionMapper.class);

@@ -21,6 +21,7 @@ import io.modelplane.server.service.Deployment;
 import io.modelplane.server.service.DeploymentChanges;
 import io.modelplane.server.service.DeploymentRun;
 import io.modelplane.server.service.DeploymentService;
+import io.modelplane.server.service.InvalidRequestException;
 import io.modelplane.server.service.NewDeployment;
 import io.modelplane.server.service.Page;
 import io.modelplane.server.service.RunCallback;
@@ -34,6 +35,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -53,6 +55,9 @@ public final class DeploymentResource implements DeploymentsApi {
       String model, DeploymentCreate body) {
     SourceTable source = body.getSource();
     TargetTable target = body.getTarget();
+    // Left out, the catalog is the contract's default; an explicit null is not a catalog.
+    requireCatalog(source.getCatalog(), "source");
+    requireCatalog(target.getCatalog(), "target");
     NewDeployment request =
         new NewDeployment(
             model, // the path's model overrides model.model_name
@@ -78,6 +83,13 @@ public final class DeploymentResource implements DeploymentsApi {
         .tag(etag(deployment))
         .entity(DeploymentMapper.toResponse(deployment))
         .build();
+  }
+
+  private static void requireCatalog(String catalog, String side) {
+    if (catalog == null) {
+      throw new InvalidRequestException(
+          List.of("body", side, "catalog"), "string_type", "Input should be a valid string");
+    }
   }
 
   @Override

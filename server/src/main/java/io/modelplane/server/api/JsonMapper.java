@@ -2,6 +2,8 @@ package io.modelplane.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -17,11 +19,12 @@ import jakarta.ws.rs.ext.Provider;
 
 /**
  * The one JSON configuration of the API: ISO-8601 timestamps, unknown fields ignored (as FastAPI
- * does), and no silent coercion of scalars (a number where a string is expected is a 422).
+ * does), and no silent coercion of scalars (a number where a string is expected is a 422). Request
+ * bodies are read with two rules more ({@link #forApi()}).
  */
 @Provider
 public final class JsonMapper implements ContextResolver<ObjectMapper> {
-  private final ObjectMapper mapper = create();
+  private final ObjectMapper mapper = forApi();
 
   public static ObjectMapper create() {
     ObjectMapper mapper =
@@ -59,6 +62,17 @@ public final class JsonMapper implements ContextResolver<ObjectMapper> {
     mapper
         .coercionConfigFor(LogicalType.Enum)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    return mapper;
+  }
+
+  /**
+   * The mapper of the HTTP API: {@link #create()}, plus the rules on what clients send: no NUL
+   * character in any text ({@link NoNulText}), and no null inside a list or map (the contract has
+   * no nullable items; a null role or column is a 422, not a stored null).
+   */
+  public static ObjectMapper forApi() {
+    ObjectMapper mapper = create().registerModule(NoNulText.module());
+    mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
     return mapper;
   }
 

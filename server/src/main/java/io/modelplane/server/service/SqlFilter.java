@@ -106,6 +106,9 @@ public final class SqlFilter {
     } catch (JSQLParserException | RuntimeException e) {
       throw invalid("filter_sql is not a valid SQL boolean expression");
     }
+    if (expression == null) { // blank text parses to nothing
+      throw invalid("filter_sql is empty; leave it out (or null) for no filter");
+    }
     Expression root = unwrap(expression);
     if (!BOOLEAN_ROOTS.contains(root.getClass().getSimpleName())) {
       throw invalid(

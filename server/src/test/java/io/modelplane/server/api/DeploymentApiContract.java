@@ -507,6 +507,42 @@ abstract class DeploymentApiContract {
   }
 
   @Test
+  void aNulCharacterInAnyTextOrANullTagIs422OnEveryDatabase() {
+    create("nul-free");
+    assertProblem(
+        api.post(deployments(), with(seedRequest("nul-domain"), "domain", "crm\0")),
+        "[\"body\",\"domain\"]");
+    assertProblem(
+        api.post(
+            deployments(), with(seedRequest("nul-role"), "allowed_roles", List.of("ok", "a\0b"))),
+        "[\"body\",\"allowed_roles\",1]");
+    Map<String, Object> nulVersion = seedRequest("nul-version");
+    nulVersion.put("model", Map.of("model_name", model, "model_version", "3\0"));
+    assertProblem(api.post(deployments(), nulVersion), "[\"body\",\"model\",\"model_version\"]");
+    Map<String, Object> nulFilter = seedRequest("nul-filter");
+    ((Map<String, Object>) nulFilter.get("source")).put("filter_sql", "region = 'E\0U'");
+    assertProblem(api.post(deployments(), nulFilter), "[\"body\",\"source\",\"filter_sql\"]");
+    assertProblem(
+        api.post(
+            deployment("nul-free") + "/runs",
+            Map.of("airflow_run_id", "manual__\0", "status", "running")),
+        "[\"body\",\"airflow_run_id\"]");
+    assertProblem(
+        api.post(deployment("nul-free") + "/trigger", Map.of("tags", Map.of("team\0", "a"))),
+        "[\"body\",\"tags\"]");
+    assertProblem(
+        api.post(deployment("nul-free") + "/trigger", Map.of("tags", Map.of("team", "a\0"))),
+        "[\"body\",\"tags\",\"team\"]");
+    Map<String, Object> nullTag = new LinkedHashMap<>();
+    nullTag.put("team", null);
+    assertProblem(
+        api.post(deployment("nul-free") + "/trigger", Map.of("tags", nullTag)),
+        "[\"body\",\"tags\",\"team\"]");
+    assertProblem(api.get(deployments() + "?owner=ana%00"), "[\"query\",\"owner\"]");
+    assertThat(api.get(deployment("nul-domain")).status()).isEqualTo(404);
+  }
+
+  @Test
   void allowedRolesAreReplaced() {
     create("roles");
     ApiResponse updated =

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Captures everything the server logs (from start to stop, with Modelplane's own loggers at DEBUG)
- * while it is called with the platform PSK, a user PSK, wrong keys and JWTs, valid and not, and
- * checks that no secret appears in any line.
+ * while it is called with the platform PSK, user PSKs, wrong keys and JWTs, valid and not, on
+ * training jobs, keys, deployments and run callbacks, and checks that no secret appears in any
+ * line.
  */
 class SecretsNotLoggedTest {
   private final ListAppender<ILoggingEvent> captured = new ListAppender<>();
@@ -98,6 +99,54 @@ class SecretsNotLoggedTest {
         anonymous.withPsk(token).get("/api/automl/train/jobs");
       }
       anonymous.withBearer(jwt).get("/api/psks");
+
+      // Deployments: created by the platform and by a user key, run callbacks posted with every
+      // kind of credential, allowed or not.
+      String teamSecret =
+          platform
+              .post(
+                  "/api/psks",
+                  Map.of(
+                      "name",
+                      "batch",
+                      "owner",
+                      "carol",
+                      "roles",
+                      List.of("team-a"),
+                      "validity_days",
+                      1))
+              .text("secret");
+      secrets.add(teamSecret);
+      String deployment = "/api/models/churn/deployments/nightly";
+      assertThat(platform.post("/api/models/churn/deployments", deployment("nightly")).status())
+          .isEqualTo(201);
+      assertThat(
+              anonymous
+                  .withPsk(teamSecret)
+                  .post("/api/models/churn/deployments", deployment("by-carol"))
+                  .status())
+          .isEqualTo(201);
+      Map<String, Object> running = Map.of("airflow_run_id", "manual__1", "status", "running");
+      Map<String, Object> done =
+          Map.of("airflow_run_id", "manual__1", "status", "succeeded", "rows_scored", 42);
+      assertThat(platform.post(deployment + "/runs", running).status()).isEqualTo(200);
+      assertThat(anonymous.withBearer(TestServer.PSK).post(deployment + "/runs", running).status())
+          .isEqualTo(200);
+      assertThat(anonymous.withPsk(teamSecret).post(deployment + "/runs", running).status())
+          .isEqualTo(200);
+      assertThat(anonymous.withBearer(teamSecret).post(deployment + "/runs", done).status())
+          .isEqualTo(200);
+      assertThat(anonymous.withBearer(jwt).post(deployment + "/runs", done).status())
+          .isEqualTo(200); // the admin role, on a deployment with allowed roles
+      assertThat(anonymous.withPsk(userSecret).post(deployment + "/runs", done).status())
+          .isEqualTo(403); // ana holds none of the roles
+      assertThat(anonymous.withPsk(wrongUserKey).post(deployment + "/runs", done).status())
+          .isEqualTo(401);
+      assertThat(anonymous.withBearer(forgedJwt).post(deployment + "/runs", done).status())
+          .isEqualTo(401);
+      anonymous.withPsk(teamSecret).post(deployment + "/trigger", null); // 503: no Airflow
+      anonymous.withPsk(teamSecret).post(deployment + "/stop", null);
+      anonymous.withPsk(userSecret).post(deployment + "/start", null); // 403
     }
 
     List<String> lines = new ArrayList<>();
@@ -112,10 +161,26 @@ class SecretsNotLoggedTest {
     assertThat(lines).anyMatch(line -> line.contains("Rejected a bearer JWT"));
     assertThat(lines).anyMatch(line -> line.contains("Issued user PSK"));
     assertThat(lines).anyMatch(line -> line.contains("Forbidden"));
+    assertThat(lines).anyMatch(line -> line.contains("Created deployment nightly of model churn"));
+    assertThat(lines).anyMatch(line -> line.contains("Created deployment by-carol of model churn"));
+    assertThat(lines).anyMatch(line -> line.contains("/deployments/nightly/runs 200"));
+    assertThat(lines).anyMatch(line -> line.contains("/deployments/nightly/runs 403"));
     for (String line : lines) {
       for (String secret : secrets) {
         assertThat(line).doesNotContain(secret);
       }
     }
+  }
+
+  private static Map<String, Object> deployment(String name) {
+    return Map.of(
+        "name", name,
+        "model", Map.of("model_name", "churn", "model_version", "3"),
+        "source", Map.of("schema", "crm", "table", "customers"),
+        "target", Map.of("schema", "crm", "table", "predictions"),
+        "entity_columns", List.of("customer_id"),
+        "domain", "crm",
+        "owner", "ops",
+        "allowed_roles", List.of("team-a"));
   }
 }

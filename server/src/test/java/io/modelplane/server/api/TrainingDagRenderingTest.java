@@ -31,7 +31,7 @@ class TrainingDagRenderingTest {
           "\"\"\"; import os; os.system('id'); \"\"\"",
           "'); DROP TABLE training_jobs; --",
           "line one\nline two\r\nline three",
-          "nul\0byte and \u2028 separator",
+          "control\u0001byte and \u2028 separator",
           "{{ var.value.secret }} {% raw %} ${PATH} %s",
           "back\\slash\\\\ and \\n escape",
           "😀 中文 é");

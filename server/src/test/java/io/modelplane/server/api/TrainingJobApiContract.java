@@ -220,6 +220,20 @@ abstract class TrainingJobApiContract {
   }
 
   @Test
+  void aNulCharacterInAnyTextIs422OnEveryDatabase() {
+    int before = countJobs();
+    Map<String, Object> nulName = jobRequest("nul\0name", false);
+    ApiResponse refused = api.post(JOBS, nulName);
+    assertProblem(refused, "[\"body\",\"name\"]", "value_error");
+    assertThat(refused.body().get("detail").get(0).get("msg").asText()).contains("NUL");
+    Map<String, Object> nulOwner = jobRequest("nul-owner", false);
+    nulOwner.put("owner", "\0");
+    assertProblem(api.post(JOBS, nulOwner), "[\"body\",\"owner\"]", "value_error");
+    assertProblem(api.get(JOBS + "?domain=crm%00x"), "[\"query\",\"domain\"]", "value_error");
+    assertThat(countJobs()).isEqualTo(before);
+  }
+
+  @Test
   void aCreateReplayedWithTheSameIdempotencyKeyReturnsTheSameJob() {
     Map<String, String> key = Map.of("Idempotency-Key", "create-" + UUID.randomUUID());
     Map<String, Object> request = jobRequest("idempotent", false);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import io.modelplane.server.api.NoNulText;
 import io.modelplane.server.api.RequestBodyLimitFilter;
 import io.modelplane.server.api.model.ValidationError;
 import jakarta.ws.rs.core.Response;
@@ -55,6 +56,9 @@ public final class JsonProcessingExceptionMapper
       } else if (reference.getIndex() >= 0) {
         loc.add(reference.getIndex());
       }
+    }
+    if (exception instanceof NoNulText.NulInTextException) {
+      return ApiErrors.problem(loc, "value_error", NoNulText.MESSAGE);
     }
     String[] kind = ValueKinds.describe(targetType(exception));
     ValidationError problem = ApiErrors.problem(loc, kind[0], kind[1]);
