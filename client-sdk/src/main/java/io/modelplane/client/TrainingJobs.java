@@ -71,7 +71,7 @@ public final class TrainingJobs {
   public AutoMLTrainingJobResponse create(AutoMLTrainingJobCreate request, String idempotencyKey) {
     Objects.requireNonNull(request, "request");
     return retry.executeWithIdempotencyKey(
-        idempotencyKey, key -> api.createTrainingJob(request, RetryPolicy.idempotencyHeader(key)));
+        idempotencyKey, key -> api.createTrainingJob(request, key));
   }
 
   /**
