@@ -19,7 +19,6 @@ import io.modelplane.client.ModelplaneClient;
 import io.modelplane.client.NotFoundException;
 import io.modelplane.client.Page;
 import io.modelplane.client.Paginator;
-import io.modelplane.client.RetryPolicy;
 import io.modelplane.client.ServerException;
 import io.modelplane.client.Sleeper;
 import io.modelplane.client.TrainingJobs;
@@ -32,8 +31,6 @@ import io.modelplane.client.model.AutoMLTrainingJobStatus;
 import io.modelplane.client.model.AutoMLTrainingStatusUpdate;
 import io.modelplane.client.model.ProblemType;
 import io.modelplane.client.model.TrainingJobEvent;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,67 +42,48 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * client-sdk against the real server jar (embedded H2, no orchestrator): waiting for a job that
- * another thread or the dag-helper process moves along, paginating, the typed exception of every
- * error status the server produces today, and the {@code Idempotency-Key} of a retried POST (with
- * WireMock in front of the server to inject the 503).
+ * client-sdk against the real server jar (on a PostgreSQL database of its own, no orchestrator):
+ * waiting for a job that another thread or the dag-helper process moves along, paginating, the
+ * typed exception of every error status the server produces today, and the {@code Idempotency-Key}
+ * of a retried POST (with WireMock in front of the server to inject the 503).
  */
 class ClientSdkIT {
 
-  private static final String PSK = "it-psk-" + UUID.randomUUID().toString().replace("-", "");
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private static Path dataDir;
-  private static ServerProcess server;
+  private static ServerUnderTest server;
+  private static String psk;
   private static ModelplaneClient client;
   private static DagHelperCli dagHelper;
 
   @BeforeAll
-  static void startServer() throws Exception {
-    dataDir = Files.createTempDirectory("modelplane-it-sdk-");
-    server =
-        ServerProcess.start(
-            "client-sdk-h2",
-            Map.of("MODELPLANE_PLATFORM_PSK", PSK, "MODELPLANE_DATA_DIR", dataDir.toString()));
-    client = clientBuilder(server.baseUrl()).build();
-    dagHelper = new DagHelperCli(server.baseUrl(), PSK);
+  static void startServer() {
+    server = ServerUnderTest.onPostgres("client-sdk", Map.of());
+    psk = server.psk();
+    client = server.client();
+    dagHelper = server.dagHelper();
+  }
+
+  @AfterEach
+  void everyExchangeKeptTheContract() {
+    server.assertContractKept();
   }
 
   @AfterAll
-  static void stopServer() throws Exception {
+  static void stopServer() {
     if (server != null) {
       server.close();
-    }
-    if (dataDir != null) {
-      try (var files = Files.walk(dataDir)) {
-        files
-            .sorted((a, b) -> b.getNameCount() - a.getNameCount())
-            .forEach(p -> p.toFile().delete());
-      }
     }
   }
 
   /** Short waits: the tests wait for a server on the same machine. */
   private static ModelplaneClient.Builder clientBuilder(String baseUrl) {
-    return ModelplaneClient.builder()
-        .baseUrl(baseUrl)
-        .psk(PSK)
-        .requestTimeout(Duration.ofSeconds(30))
-        .retryPolicy(
-            RetryPolicy.builder()
-                .maxAttempts(3)
-                .initialBackoff(Duration.ofMillis(50))
-                .maxBackoff(Duration.ofMillis(200))
-                .build())
-        .waiter(
-            Waiter.builder()
-                .initialDelay(Duration.ofMillis(100))
-                .maxDelay(Duration.ofMillis(500))
-                .build());
+    return server.clientBuilder().baseUrl(baseUrl);
   }
 
   /** A client whose waiter opens the latch when it first has to wait: the job was not terminal. */
@@ -255,7 +233,7 @@ class ClientSdkIT {
   @Test
   void wrongPskIsUnauthorizedException() {
     ModelplaneClient wrongPsk =
-        ModelplaneClient.builder().baseUrl(server.baseUrl()).psk("it-wrong-" + PSK).build();
+        ModelplaneClient.builder().baseUrl(server.baseUrl()).psk("it-wrong-" + psk).build();
     ModelplaneClient wrongBearer =
         ModelplaneClient.builder()
             .baseUrl(server.baseUrl())
@@ -269,7 +247,7 @@ class ClientSdkIT {
               e -> {
                 assertThat(e.getStatus()).isEqualTo(401);
                 assertThat(e.getRequestId()).isPresent();
-                assertThat(e.getMessage()).isNotBlank().doesNotContain(PSK);
+                assertThat(e.getMessage()).isNotBlank().doesNotContain(psk);
               });
     }
   }
@@ -353,6 +331,8 @@ class ClientSdkIT {
   void aPostRetriedAfter503CarriesTheSameIdempotencyKeyAndCreatesOneJob() {
     WireMockServer proxy = new WireMockServer(options().dynamicPort());
     proxy.start();
+    // The injected 503 and the real answer are both checked against the contract.
+    ContractProxy contractCheck = ContractProxy.start(proxy.baseUrl());
     try {
       String path = "/api/automl/train/jobs";
       proxy.stubFor(
@@ -366,8 +346,10 @@ class ClientSdkIT {
                       .withBody("{\"error\":\"database restarting\",\"code\":503}"))
               .willSetStateTo("recovered"));
       proxy.stubFor(
-          any(anyUrl()).atPriority(10).willReturn(aResponse().proxiedFrom(server.baseUrl())));
-      ModelplaneClient throughProxy = clientBuilder(proxy.baseUrl()).build();
+          any(anyUrl())
+              .atPriority(10)
+              .willReturn(aResponse().proxiedFrom(server.server().baseUrl())));
+      ModelplaneClient throughProxy = clientBuilder(contractCheck.baseUrl()).build();
       String domain = "it-idem-" + UUID.randomUUID().toString().substring(0, 8);
 
       AutoMLTrainingJobResponse job = throughProxy.trainingJobs().create(newJob("idem", domain));
@@ -382,7 +364,9 @@ class ClientSdkIT {
       assertThat(client.trainingJobs().get(job.getJobId()).getDomain()).isEqualTo(domain);
       assertThat(client.trainingJobs().listAll(new TrainingJobs.Filter().domain(domain)).toList())
           .hasSize(1);
+      contractCheck.assertNoViolations();
     } finally {
+      contractCheck.close();
       proxy.stop();
     }
   }

@@ -22,8 +22,6 @@ import io.modelplane.client.model.AutoMLTrainingJobStatus;
 import io.modelplane.client.model.ProblemType;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -34,45 +32,35 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dag-helper jar ({@code java -jar modelplane-dag-helper.jar}) as an Airflow task runs it:
- * against the real server jar (embedded H2) for training jobs, and against WireMock for what the
- * server cannot do yet (deployment run callbacks) or to inject 503s, 422s and an unreachable
- * server.
+ * against the real server jar (on a PostgreSQL database of its own), and against WireMock to check
+ * the exact request it sends and to inject 503s, 422s and an unreachable server. Both are behind a
+ * contract proxy, so the stand-in's answers must be ones the real server could give.
  */
 class DagHelperJarIT {
 
-  private static final String PSK = "it-psk-" + UUID.randomUUID().toString().replace("-", "");
   private static final String AIRFLOW_RUN_ID = "scheduled__2025-01-02T00:00:00+00:00";
 
-  private static Path dataDir;
-  private static ServerProcess server;
+  private static ServerUnderTest server;
+  private static String psk;
   private static ModelplaneClient client;
   private static DagHelperCli dagHelper;
 
   private WireMockServer wiremock;
+  private ContractProxy wiremockContract;
   private DagHelperCli againstWireMock;
 
   @BeforeAll
-  static void startServer() throws Exception {
-    dataDir = Files.createTempDirectory("modelplane-it-daghelper-");
-    server =
-        ServerProcess.start(
-            "dag-helper-h2",
-            Map.of("MODELPLANE_PLATFORM_PSK", PSK, "MODELPLANE_DATA_DIR", dataDir.toString()));
-    client = ModelplaneClient.builder().baseUrl(server.baseUrl()).psk(PSK).build();
-    dagHelper = new DagHelperCli(server.baseUrl(), PSK);
+  static void startServer() {
+    server = ServerUnderTest.onPostgres("dag-helper", Map.of());
+    psk = server.psk();
+    client = server.client();
+    dagHelper = server.dagHelper();
   }
 
   @AfterAll
-  static void stopServer() throws Exception {
+  static void stopServer() {
     if (server != null) {
       server.close();
-    }
-    if (dataDir != null) {
-      try (var files = Files.walk(dataDir)) {
-        files
-            .sorted((a, b) -> b.getNameCount() - a.getNameCount())
-            .forEach(p -> p.toFile().delete());
-      }
     }
   }
 
@@ -80,12 +68,16 @@ class DagHelperJarIT {
   void startWireMock() {
     wiremock = new WireMockServer(options().dynamicPort());
     wiremock.start();
-    againstWireMock = new DagHelperCli(wiremock.baseUrl(), PSK);
+    wiremockContract = ContractProxy.start(wiremock.baseUrl());
+    againstWireMock = new DagHelperCli(wiremockContract.baseUrl(), psk);
   }
 
   @AfterEach
-  void stopWireMock() {
+  void stopWireMockAndCheckTheContract() {
+    wiremockContract.close();
     wiremock.stop();
+    wiremockContract.assertNoViolations();
+    server.assertContractKept();
   }
 
   private static UUID createJob(String name) {
@@ -106,8 +98,19 @@ class DagHelperJarIT {
   }
 
   private static void assertNoPsk(DagHelperCli.Result result) {
-    assertThat(result.stdout()).doesNotContain(PSK);
-    assertThat(result.stderr()).doesNotContain(PSK);
+    assertThat(result.stdout()).doesNotContain(psk);
+    assertThat(result.stderr()).doesNotContain(psk);
+  }
+
+  /** A training job as the server returns it (the contract proxy checks the stand-in too). */
+  private static String jobResponse(String jobId, String status) {
+    return """
+        {"job_id": "%s", "name": "stub", "domain": "it", "owner": "it-tests",
+         "source_table": "analytics.customers", "problem_type": "regression",
+         "algorithm": "lightgbm_regressor", "preset": "balanced", "status": "%s",
+         "created_at": "2026-11-23T10:00:00Z", "updated_at": "2026-11-23T10:00:00Z"}
+        """
+        .formatted(jobId, status);
   }
 
   @Test
@@ -205,7 +208,7 @@ class DagHelperJarIT {
     wiremock.verify(
         1,
         postRequestedFor(urlEqualTo(path))
-            .withHeader("Authorization-PSK", equalTo(PSK))
+            .withHeader("Authorization-PSK", equalTo(psk))
             .withHeader("Content-Type", equalTo("application/json"))
             .withHeader("User-Agent", matching("modelplane-dag-helper/.+"))
             .withRequestBody(
@@ -238,7 +241,7 @@ class DagHelperJarIT {
         put(urlEqualTo(path))
             .inScenario("flaky")
             .whenScenarioStateIs("third")
-            .willReturn(okJson("{\"status\":\"running\"}")));
+            .willReturn(okJson(jobResponse(path.split("/")[5], "running"))));
 
     DagHelperCli.Result result =
         againstWireMock.run(
@@ -299,7 +302,7 @@ class DagHelperJarIT {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
-    DagHelperCli unreachable = new DagHelperCli("http://127.0.0.1:" + port, PSK);
+    DagHelperCli unreachable = new DagHelperCli("http://127.0.0.1:" + port, psk);
 
     DagHelperCli.Result result =
         unreachable.run(

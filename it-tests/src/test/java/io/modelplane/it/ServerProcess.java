@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,6 +32,21 @@ final class ServerProcess implements AutoCloseable {
 
   static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   static final Duration STOP_GRACE = Duration.ofSeconds(15);
+
+  /**
+   * JVM options of the server process ({@code modelplane.it.server.jvm} splits on spaces): by
+   * default the client compiler only and the serial collector, which start the server in half the
+   * time on a small, busy machine. They change nothing the tests look at.
+   */
+  private static final List<String> JVM_OPTIONS =
+      List.of(
+              System.getProperty(
+                      "modelplane.it.server.jvm", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+                  .trim()
+                  .split("\\s+"))
+          .stream()
+          .filter(option -> !option.isEmpty())
+          .toList();
 
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -76,10 +93,12 @@ final class ServerProcess implements AutoCloseable {
     int port = freePort();
     Path logDir = BuiltJars.workDir().resolve("it-logs");
     Path logFile = logDir.resolve(name + "-" + port + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(BuiltJars.javaExecutable());
+    command.addAll(JVM_OPTIONS);
+    command.addAll(List.of("-jar", BuiltJars.server().toString()));
     ProcessBuilder builder =
-        new ProcessBuilder(BuiltJars.javaExecutable(), "-jar", BuiltJars.server().toString())
-            .redirectErrorStream(true)
-            .redirectOutput(logFile.toFile());
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile());
     Map<String, String> childEnv = builder.environment();
     childEnv.keySet().removeIf(key -> key.startsWith("MODELPLANE_"));
     childEnv.put("MODELPLANE_PORT", Integer.toString(port));
@@ -156,6 +175,30 @@ final class ServerProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The process id, e.g. for the test output. */
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: the JVM dies at once, without shutdown hooks; waits until it is gone. */
+  void kill() {
+    try {
+      process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SIGTERM: asks for a graceful shutdown and returns at once (see {@link #awaitExit}). */
+  void terminate() {
+    process.destroy();
   }
 
   /** Stops the server: SIGTERM (a graceful shutdown), then SIGKILL after {@link #STOP_GRACE}. */

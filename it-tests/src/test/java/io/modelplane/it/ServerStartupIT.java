@@ -17,24 +17,25 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The server jar as an operator starts it: the embedded default setup, and a refused start. */
+/**
+ * The server jar as an operator starts it: the embedded default setup, and a refused start. Raw
+ * HTTP (what any client can send), through the contract proxy.
+ */
 class ServerStartupIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
 
   @Test
-  void servesHealthPingOnEmbeddedH2WithOnlyThePlatformPsk(@TempDir Path dataDir) throws Exception {
-    try (ServerProcess server =
-        ServerProcess.start(
-            "startup-h2",
-            Map.of(
-                "MODELPLANE_PLATFORM_PSK", randomPsk(),
-                "MODELPLANE_DATA_DIR", dataDir.toString()))) {
+  void servesHealthPingOnEmbeddedH2WithOnlyThePlatformPsk() throws Exception {
+    try (ServerUnderTest server = ServerUnderTest.onH2("startup-h2", Map.of())) {
       System.out.println(
           "[modelplane-it] server jar start-to-ping (embedded H2): "
-              + server.startupMillis()
+              + server.server().startupMillis()
               + " ms");
 
       HttpResponse<String> ping = send(get(server, "/api/health/ping").build());
@@ -54,9 +55,10 @@ class ServerStartupIT {
       assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
       assertThat(JSON.readTree(ready.body()).path("checks").path("database").asText())
           .isEqualTo("ok");
-      try (Stream<Path> files = Files.list(dataDir)) {
+      try (Stream<Path> files = Files.list(server.dataDir())) {
         assertThat(files).isNotEmpty();
       }
+      server.assertContractKept();
     }
   }
 
@@ -73,19 +75,17 @@ class ServerStartupIT {
   }
 
   @Test
-  void neverWritesThePlatformPskOrARejectedKeyToItsLog(@TempDir Path dataDir) throws Exception {
-    String psk = randomPsk();
-    String wrongKey = randomPsk();
+  void neverWritesThePlatformPskOrARejectedKeyToItsLog() throws Exception {
+    String wrongKey = "it-psk-" + UUID.randomUUID().toString().replace("-", "");
     String jobBody =
         """
         {"name": "log-check", "domain": "it", "owner": "it", "source_table": "s.t",
          "problem_type": "regression", "label_column": "y", "trigger_now": false}
         """;
-    ServerProcess server =
-        ServerProcess.start(
-            "startup-secrets",
-            Map.of("MODELPLANE_PLATFORM_PSK", psk, "MODELPLANE_DATA_DIR", dataDir.toString()));
-    try (server) {
+    String log;
+    String psk;
+    try (ServerUnderTest server = ServerUnderTest.onH2("startup-secrets", Map.of())) {
+      psk = server.psk();
       HttpResponse<String> created =
           send(
               post(server, "/api/automl/train/jobs", jobBody)
@@ -124,26 +124,25 @@ class ServerStartupIT {
                       .build())
                   .statusCode())
           .isEqualTo(422);
+      server.assertContractKept();
+
+      // Stopped: the log is complete, shutdown included.
+      server.server().close();
+      log = server.server().log();
     }
 
-    // Stopped: the log is complete, shutdown included.
-    String log = server.log();
     assertThat(log).as("the captured log").contains("/api/automl/train/jobs");
     assertThat(log).doesNotContain(psk);
     assertThat(log).doesNotContain(wrongKey);
   }
 
-  private static String randomPsk() {
-    return "it-psk-" + UUID.randomUUID().toString().replace("-", "");
-  }
-
-  private static HttpRequest.Builder get(ServerProcess server, String path) {
+  private static HttpRequest.Builder get(ServerUnderTest server, String path) {
     return HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
         .timeout(Duration.ofSeconds(30))
         .GET();
   }
 
-  private static HttpRequest.Builder post(ServerProcess server, String path, String json) {
+  private static HttpRequest.Builder post(ServerUnderTest server, String path, String json) {
     return HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
         .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")

@@ -18,8 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,52 +36,32 @@ import org.junit.jupiter.api.Test;
  */
 class TrainingLifecyclePostgresIT {
 
-  private static final String PSK = "it-psk-" + UUID.randomUUID().toString().replace("-", "");
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static ServerUnderTest server;
+  private static String psk;
   private static PostgresDatabase database;
-  private static Path dataDir;
-  private static ServerProcess server;
   private static ModelplaneClient client;
   private static DagHelperCli dagHelper;
 
   @BeforeAll
-  static void startServerOnItsOwnPostgresDatabase() throws Exception {
-    database = PostgresDatabase.create();
-    dataDir = Files.createTempDirectory("modelplane-it-pg-");
-    server =
-        ServerProcess.start(
-            "training-postgres",
-            Map.of(
-                "MODELPLANE_PLATFORM_PSK", PSK,
-                "MODELPLANE_DATA_DIR", dataDir.toString(),
-                "MODELPLANE_DB_URL", database.url(),
-                "MODELPLANE_DB_USER", database.user(),
-                "MODELPLANE_DB_PASSWORD", database.password()));
-    System.out.println(
-        "[modelplane-it] server jar start-to-ping (PostgreSQL "
-            + database.name()
-            + "): "
-            + server.startupMillis()
-            + " ms");
-    client = ModelplaneClient.builder().baseUrl(server.baseUrl()).psk(PSK).build();
-    dagHelper = new DagHelperCli(server.baseUrl(), PSK);
+  static void startServerOnItsOwnPostgresDatabase() {
+    server = ServerUnderTest.onPostgres("training-postgres", Map.of());
+    psk = server.psk();
+    database = server.database();
+    client = server.client();
+    dagHelper = server.dagHelper();
+  }
+
+  @AfterEach
+  void everyExchangeKeptTheContract() {
+    server.assertContractKept();
   }
 
   @AfterAll
-  static void stopServerAndDropDatabase() throws Exception {
+  static void stopServerAndDropDatabase() {
     if (server != null) {
       server.close();
-    }
-    if (database != null) {
-      database.close();
-    }
-    if (dataDir != null) {
-      try (var files = Files.walk(dataDir)) {
-        files
-            .sorted((a, b) -> b.getNameCount() - a.getNameCount())
-            .forEach(p -> p.toFile().delete());
-      }
     }
   }
 
@@ -168,7 +147,7 @@ class TrainingLifecyclePostgresIT {
             "if [ -n \"$MODELPLANE_PSK\" ]; then echo psk-visible >&2; exit 9; fi");
 
     assertThat(result.exitCode()).as(result.toString()).isZero();
-    assertThat(result.stdout() + result.stderr()).doesNotContain(PSK);
+    assertThat(result.stdout() + result.stderr()).doesNotContain(psk);
     assertThat(getJob(jobId).getStatus()).isEqualTo(AutoMLTrainingJobStatus.COMPLETE);
   }
 
@@ -205,13 +184,16 @@ class TrainingLifecyclePostgresIT {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/automl/train/jobs"))
             .timeout(Duration.ofSeconds(30))
-            .header("Authorization-PSK", PSK)
+            .header("Authorization-PSK", psk)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body))
             .build();
 
     HttpResponse<String> response =
-        HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(request, HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
     JsonNode detail = JSON.readTree(response.body()).path("detail");

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.modelplane.server.config.DatabaseConfig;
 import java.sql.Types;
+import java.time.Duration;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -18,12 +19,17 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+  /** How long a request may wait for a connection of a busy (not broken) pool. */
+  private static final Duration BUSY_POOL_WAIT = Duration.ofSeconds(30);
+
   private final HikariDataSource dataSource;
   private final Jdbi jdbi;
 
   private Database(HikariDataSource dataSource) {
     this.dataSource = dataSource;
-    this.jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+    this.jdbi =
+        Jdbi.create(new WaitingDataSource(dataSource, BUSY_POOL_WAIT))
+            .installPlugin(new SqlObjectPlugin());
     // A null UUID must reach PostgreSQL typed as "other", not as varchar.
     jdbi.registerArgument(
         new AbstractArgumentFactory<UUID>(Types.OTHER) {
@@ -47,6 +53,7 @@ public final class Database implements AutoCloseable {
     }
     hikari.setMaximumPoolSize(config.poolSize());
     // Fail fast when the database is down: a request answers 503 within seconds, never hangs.
+    // (A pool that is only busy is waited for longer: see WaitingDataSource.)
     hikari.setConnectionTimeout(3_000);
     hikari.setValidationTimeout(1_000);
     hikari.setInitializationFailTimeout(30_000);

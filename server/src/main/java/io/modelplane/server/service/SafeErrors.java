@@ -38,7 +38,12 @@ public final class SafeErrors {
     return out.toString().replaceAll("[\\r\\n]+", " ");
   }
 
-  /** True when the database could not be reached (pool timeout, refused connection). */
+  /**
+   * True when the database could not be reached (pool timeout, refused or broken connection), or is
+   * shutting down or restarting: SQLState class 08 (connection exception) and 57P (operator
+   * intervention: {@code 57P01} admin shutdown, {@code 57P02} crash shutdown, {@code 57P03} cannot
+   * connect now), which a pooled connection reports when PostgreSQL was stopped under it.
+   */
   public static boolean isDatabaseUnavailable(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause()) {
       if (t instanceof SQLTransientConnectionException || t instanceof ConnectionException) {
@@ -46,7 +51,7 @@ public final class SafeErrors {
       }
       if (t instanceof SQLException sql
           && sql.getSQLState() != null
-          && sql.getSQLState().startsWith("08")) {
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
         return true;
       }
     }
