@@ -6,15 +6,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.SqlObject;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** SQL of {@code training_jobs}. */
-@RegisterConstructorMapper(TrainingJobRow.class)
+@RegisterRowMapper(TrainingJobRowMapper.class)
 public interface TrainingJobDao extends SqlObject {
 
   @SqlUpdate(
@@ -60,6 +61,77 @@ public interface TrainingJobDao extends SqlObject {
       String registeredModelName,
       String errorMessage,
       Instant now);
+
+  /**
+   * What {@link #writebackInOneStatement} did: the status before, whether it moved, the row now.
+   */
+  record Writeback(String previousStatus, boolean moved, TrainingJobRow row) {}
+
+  /**
+   * A status change on PostgreSQL in one statement, so in one round trip and one implicit
+   * transaction: locks the row, moves it to {@code toStatus} if its status is one of {@code
+   * fromStatuses} (and not already {@code toStatus}), inserts the event row with the status it came
+   * from, and returns that status with the row as it is now. Empty when the job does not exist.
+   * Null fields keep their value, as in {@link #transition}.
+   */
+  static Optional<Writeback> writebackInOneStatement(
+      Handle handle,
+      UUID jobId,
+      Collection<String> fromStatuses,
+      String toStatus,
+      String mlflowRunId,
+      String registeredModelName,
+      String errorMessage,
+      String actor,
+      String reason,
+      Instant now) {
+    return handle
+        .createQuery(
+            """
+            WITH cur AS (
+                SELECT * FROM training_jobs WHERE job_id = :jobId FOR UPDATE
+            ), moved AS (
+                UPDATE training_jobs t
+                   SET status = :toStatus,
+                       mlflow_run_id = COALESCE(:mlflowRunId, t.mlflow_run_id),
+                       registered_model_name =
+                           COALESCE(:registeredModelName, t.registered_model_name),
+                       error_message = :errorMessage,
+                       updated_at = CAST(:now AS TIMESTAMP WITH TIME ZONE)
+                  FROM cur
+                 WHERE t.job_id = cur.job_id
+                   AND cur.status IN (<fromStatuses>) AND cur.status <> :toStatus
+                RETURNING t.*
+            ), event AS (
+                INSERT INTO training_job_events
+                    (job_id, from_status, to_status, actor, reason, created_at)
+                SELECT moved.job_id, cur.status, CAST(:toStatus AS VARCHAR(20)),
+                       CAST(:actor AS VARCHAR(200)), CAST(:reason AS VARCHAR(8000)),
+                       CAST(:now AS TIMESTAMP WITH TIME ZONE)
+                  FROM moved JOIN cur ON cur.job_id = moved.job_id
+            )
+            SELECT cur.status AS previous_status, TRUE AS moved, moved.*
+              FROM moved JOIN cur ON cur.job_id = moved.job_id
+            UNION ALL
+            SELECT cur.status, FALSE, cur.* FROM cur WHERE NOT EXISTS (SELECT 1 FROM moved)
+            """)
+        .bind("jobId", jobId)
+        .bindList("fromStatuses", fromStatuses)
+        .bind("toStatus", toStatus)
+        .bind("mlflowRunId", mlflowRunId)
+        .bind("registeredModelName", registeredModelName)
+        .bind("errorMessage", errorMessage)
+        .bind("actor", actor)
+        .bind("reason", reason)
+        .bind("now", now)
+        .map(
+            (rs, ctx) ->
+                new Writeback(
+                    rs.getString("previous_status"),
+                    rs.getBoolean("moved"),
+                    TrainingJobRowMapper.INSTANCE.map(rs, ctx)))
+        .findOne();
+  }
 
   /** Records a successful trigger: status, run id and attempt, if the status is still allowed. */
   @SqlUpdate(
