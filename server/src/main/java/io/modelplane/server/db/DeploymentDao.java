@@ -7,12 +7,13 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** SQL of {@code deployments}. */
-@RegisterConstructorMapper(DeploymentRow.class)
+@RegisterRowMapper(DeploymentRowMapper.class)
 public interface DeploymentDao extends SqlObject {
 
   @SqlUpdate(
@@ -45,6 +46,18 @@ public interface DeploymentDao extends SqlObject {
        WHERE deployment_id = :deploymentId
       """)
   int update(@BindMethods DeploymentRow row);
+
+  /**
+   * Points the deployment at its latest run and bumps the version: what writing the whole row back
+   * with a new {@code last_run_id} does, without rewriting the rendered DAG on every run callback.
+   */
+  @SqlUpdate(
+      """
+      UPDATE deployments
+         SET last_run_id = :lastRunId, version = version + 1, updated_at = :updatedAt
+       WHERE deployment_id = :deploymentId
+      """)
+  int setLastRun(UUID deploymentId, UUID lastRunId, Instant updatedAt);
 
   @SqlQuery("SELECT * FROM deployments WHERE deployment_id = :deploymentId")
   Optional<DeploymentRow> find(UUID deploymentId);

@@ -6,13 +6,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.sqlobject.SqlObject;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** SQL of {@code deployment_runs}. */
-@RegisterConstructorMapper(DeploymentRunRow.class)
+@RegisterRowMapper(DeploymentRunRowMapper.class)
 public interface DeploymentRunDao extends SqlObject {
 
   @SqlUpdate(

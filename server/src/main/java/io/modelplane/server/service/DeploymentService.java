@@ -458,7 +458,11 @@ public final class DeploymentService {
                 DeploymentRunDao.class,
                 dao -> dao.findByAirflowRunId(row.deploymentId(), callback.airflowRunId()))
             .isPresent();
-    String modelVersion = known ? null : trackAliasQuietly(row.deploymentId(), caller);
+    // Only an alias may have moved; a pinned version is what the row says (read again below).
+    String modelVersion =
+        known || row.modelAlias() == null || registry.isEmpty()
+            ? null
+            : trackAliasQuietly(row.deploymentId(), caller);
     Instant now = now();
     UUID runId =
         jdbi.inTransaction(
@@ -487,7 +491,7 @@ public final class DeploymentService {
                         status.isTerminal() ? now : null,
                         now,
                         now));
-                handle.attach(DeploymentDao.class).update(withLastRun(locked, id));
+                handle.attach(DeploymentDao.class).setLastRun(locked.deploymentId(), id, now());
                 return id;
               }
               DeploymentRunRow run = existing.get();
@@ -522,7 +526,9 @@ public final class DeploymentService {
                       to.isTerminal() ? now : null,
                       run.createdAt(),
                       now));
-              handle.attach(DeploymentDao.class).update(withLastRun(locked, run.runId()));
+              handle
+                  .attach(DeploymentDao.class)
+                  .setLastRun(locked.deploymentId(), run.runId(), now());
               return run.runId();
             });
     return getRun(runId);
