@@ -202,4 +202,13 @@ class ServerConfigTest {
     env.put("MODELPLANE_DB_URL", "jdbc:mysql://db/x");
     assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_DB_URL");
   }
+
+  @Test
+  void theDefaultPoolGrowsWithTheCoresFromTen() {
+    assertThat(ServerConfig.defaultPoolSize(1)).isEqualTo(10);
+    assertThat(ServerConfig.defaultPoolSize(2)).isEqualTo(10);
+    assertThat(ServerConfig.defaultPoolSize(8)).isEqualTo(17);
+    assertThat(load(Map.of("MODELPLANE_PLATFORM_PSK", "0123456789abcdef")).database().poolSize())
+        .isEqualTo(ServerConfig.defaultPoolSize(Runtime.getRuntime().availableProcessors()));
+  }
 }
