@@ -14,6 +14,7 @@ import org.jdbi.v3.core.statement.StatementContext;
  * column names to constructor parameters on every query (a run callback reads this row twice).
  */
 public final class DeploymentRowMapper implements RowMapper<DeploymentRow> {
+  public static final DeploymentRowMapper INSTANCE = new DeploymentRowMapper();
 
   @Override
   public DeploymentRow map(ResultSet rs, StatementContext ctx) throws SQLException {

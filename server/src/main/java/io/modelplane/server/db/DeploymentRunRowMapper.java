@@ -10,6 +10,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /** Maps a {@code deployment_runs} row by column name, written out: no reflection per query. */
 public final class DeploymentRunRowMapper implements RowMapper<DeploymentRunRow> {
+  public static final DeploymentRunRowMapper INSTANCE = new DeploymentRunRowMapper();
 
   @Override
   public DeploymentRunRow map(ResultSet rs, StatementContext ctx) throws SQLException {

@@ -454,9 +454,10 @@ public final class DeploymentService {
       String modelName, String name, RunCallback callback, Caller caller) {
     DeploymentRow row = load(modelName, name);
     boolean known =
-        jdbi.withExtension(
-                DeploymentRunDao.class,
-                dao -> dao.findByAirflowRunId(row.deploymentId(), callback.airflowRunId()))
+        jdbi.withHandle(
+                handle ->
+                    DeploymentRunDao.findByAirflowRunId(
+                        handle, row.deploymentId(), callback.airflowRunId()))
             .isPresent();
     // Only an alias may have moved; a pinned version is what the row says (read again below).
     String modelVersion =
@@ -468,13 +469,14 @@ public final class DeploymentService {
         jdbi.inTransaction(
             handle -> {
               DeploymentRow locked = lock(handle, row.deploymentId());
-              DeploymentRunDao runs = handle.attach(DeploymentRunDao.class);
               Optional<DeploymentRunRow> existing =
-                  runs.findByAirflowRunId(row.deploymentId(), callback.airflowRunId());
+                  DeploymentRunDao.findByAirflowRunId(
+                      handle, row.deploymentId(), callback.airflowRunId());
               if (existing.isEmpty()) {
                 UUID id = UUID.randomUUID();
                 RunStatus status = callback.status();
-                runs.insert(
+                DeploymentRunDao.insert(
+                    handle,
                     new DeploymentRunRow(
                         id,
                         row.deploymentId(),
@@ -491,7 +493,7 @@ public final class DeploymentService {
                         status.isTerminal() ? now : null,
                         now,
                         now));
-                handle.attach(DeploymentDao.class).setLastRun(locked.deploymentId(), id, now());
+                DeploymentDao.setLastRun(handle, locked.deploymentId(), id, now());
                 return id;
               }
               DeploymentRunRow run = existing.get();
@@ -509,7 +511,8 @@ public final class DeploymentService {
                         + ": it cannot move to "
                         + to.value());
               }
-              runs.update(
+              DeploymentRunDao.update(
+                  handle,
                   new DeploymentRunRow(
                       run.runId(),
                       run.deploymentId(),
@@ -526,9 +529,7 @@ public final class DeploymentService {
                       to.isTerminal() ? now : null,
                       run.createdAt(),
                       now));
-              handle
-                  .attach(DeploymentDao.class)
-                  .setLastRun(locked.deploymentId(), run.runId(), now());
+              DeploymentDao.setLastRun(handle, locked.deploymentId(), run.runId(), now());
               return run.runId();
             });
     return getRun(runId);
@@ -545,10 +546,10 @@ public final class DeploymentService {
     UUID id = load(modelName, name).deploymentId();
     Keyset after = pageToken == null ? null : PageTokens.decode(pageToken);
     List<DeploymentRunRow> rows =
-        jdbi.withExtension(
-            DeploymentRunDao.class,
-            dao ->
-                dao.list(
+        jdbi.withHandle(
+            handle ->
+                DeploymentRunDao.list(
+                    handle,
                     id,
                     status == null ? null : status.value(),
                     createdAfter,
@@ -1175,18 +1176,16 @@ public final class DeploymentService {
   }
 
   private Optional<DeploymentRow> findLive(String modelName, String name) {
-    return jdbi.withExtension(DeploymentDao.class, dao -> dao.findLive(modelName, name));
+    return jdbi.withHandle(handle -> DeploymentDao.findLive(handle, modelName, name));
   }
 
   private static DeploymentRow lock(Handle handle, UUID deploymentId) {
-    return handle
-        .attach(DeploymentDao.class)
-        .lock(deploymentId)
+    return DeploymentDao.lock(handle, deploymentId)
         .orElseThrow(() -> new NotFoundException("Deployment " + deploymentId + " not found"));
   }
 
   private DeploymentRun getRun(UUID runId) {
-    return jdbi.withExtension(DeploymentRunDao.class, dao -> dao.find(runId))
+    return jdbi.withHandle(handle -> DeploymentRunDao.find(handle, runId))
         .map(this::toRun)
         .orElseThrow(() -> new NotFoundException("Run " + runId + " not found"));
   }

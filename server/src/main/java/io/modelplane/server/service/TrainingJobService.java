@@ -134,7 +134,7 @@ public final class TrainingJobService {
   }
 
   public TrainingJob get(UUID jobId) {
-    return jdbi.withExtension(TrainingJobDao.class, dao -> dao.find(jobId))
+    return jdbi.withHandle(handle -> TrainingJobDao.find(handle, jobId))
         .map(this::toJob)
         .orElseThrow(() -> notFound(jobId));
   }
@@ -142,7 +142,7 @@ public final class TrainingJobService {
   public Page<TrainingJob> list(TrainingJobFilter filter, int pageSize, String pageToken) {
     Keyset after = pageToken == null ? null : PageTokens.decode(pageToken);
     List<TrainingJobRow> rows =
-        jdbi.withExtension(TrainingJobDao.class, dao -> dao.list(filter, after, pageSize + 1));
+        jdbi.withHandle(handle -> TrainingJobDao.list(handle, filter, after, pageSize + 1));
     String next = null;
     if (rows.size() > pageSize) {
       rows = rows.subList(0, pageSize);
