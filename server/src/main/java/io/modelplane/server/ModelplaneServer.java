@@ -48,6 +48,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -93,8 +95,22 @@ public final class ModelplaneServer implements AutoCloseable {
   public static ModelplaneServer start(ServerConfig config, Clock clock) {
     BuildInfo build = BuildInfo.load();
     LOG.info("Starting Modelplane {} ({})", build.version(), config);
-    Database database = Database.open(config.database());
+    Database database = Database.connect(config.database());
+    // The schema migrates while the HTTP stack initializes (both mostly load classes, so the two
+    // overlap on a second core); connections are accepted once both are done.
+    CompletableFuture<Void> migration =
+        CompletableFuture.runAsync(
+            () -> {
+              database.migrate();
+              database.isReachable(); // loads the query path before the first request needs it
+            },
+            task -> {
+              Thread thread = new Thread(task, "modelplane-migrate");
+              thread.setDaemon(true);
+              thread.start();
+            });
     DagStore dagStore = null;
+    Server started = null;
     try {
       ObjectMapper json = JsonMapper.create();
       dagStore = dagStore(config.dagStore());
@@ -186,7 +202,6 @@ public final class ModelplaneServer implements AutoCloseable {
       ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
       connector.setHost(config.bindAddress());
       connector.setPort(config.port());
-      jetty.addConnector(connector);
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       context.addServlet(new ServletHolder(new ServletContainer(api)), "/*");
@@ -195,16 +210,40 @@ public final class ModelplaneServer implements AutoCloseable {
       jetty.setHandler(new GracefulHandler(context));
       jetty.setStopTimeout(10_000);
       jetty.start();
+      started = jetty;
+      awaitMigration(migration);
+      jetty.addConnector(connector); // started with the running server: now it accepts
+      if (!connector.isStarted()) {
+        connector.start();
+      }
       outbox.ifPresent(OutboxWorker::start);
       int port = connector.getLocalPort();
       LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
       return new ModelplaneServer(jetty, database, dagStore, outbox, port);
     } catch (Exception e) {
+      if (started != null) {
+        try {
+          started.stop();
+        } catch (Exception stopping) {
+          e.addSuppressed(stopping);
+        }
+      }
+      migration.exceptionally(failure -> null).join(); // never close the pool under Flyway
       if (dagStore != null) {
         dagStore.close();
       }
       database.close();
       throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e);
+    }
+  }
+
+  private static void awaitMigration(CompletableFuture<Void> migration) {
+    try {
+      migration.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause
+          ? cause
+          : new IllegalStateException(e.getCause());
     }
   }
 

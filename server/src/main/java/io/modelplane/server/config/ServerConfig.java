@@ -43,6 +43,16 @@ public record ServerConfig(
     return dataDir.resolve("dags");
   }
 
+  /**
+   * The default connection pool: two connections per core plus one (HikariCP's rule of thumb), and
+   * at least 10, because a writeback holds its connection mostly while PostgreSQL flushes the
+   * commit, not on a core (docs/benchmarks.md: on 2 cores, 5 connections lose a third of the
+   * writeback throughput, 20 gain nothing over 10).
+   */
+  public static int defaultPoolSize(int cores) {
+    return Math.max(10, 2 * cores + 1);
+  }
+
   @Override
   public String toString() {
     return "ServerConfig[bind="
@@ -95,7 +105,12 @@ public record ServerConfig(
             settings.get("MODELPLANE_DB_URL").orElse(defaultH2Url(dataDir)),
             settings.get("MODELPLANE_DB_USER").orElse(""),
             settings.get("MODELPLANE_DB_PASSWORD").orElse(""),
-            intSetting(settings, "MODELPLANE_DB_POOL_SIZE", 10, 1, 200));
+            intSetting(
+                settings,
+                "MODELPLANE_DB_POOL_SIZE",
+                defaultPoolSize(Runtime.getRuntime().availableProcessors()),
+                1,
+                200));
     if (!database.url().startsWith("jdbc:h2:") && !database.url().startsWith("jdbc:postgresql:")) {
       throw new ConfigException(
           "MODELPLANE_DB_URL must be a jdbc:postgresql: or jdbc:h2: URL, got "

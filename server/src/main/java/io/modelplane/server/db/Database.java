@@ -42,6 +42,21 @@ public final class Database implements AutoCloseable {
 
   /** Opens the pool and applies pending Flyway migrations. */
   public static Database open(DatabaseConfig config) {
+    Database database = connect(config);
+    try {
+      database.migrate();
+      return database;
+    } catch (RuntimeException e) {
+      database.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the pool only: {@link #migrate()} must have run before the first query (the server
+   * migrates while the HTTP stack initializes, and only then accepts connections).
+   */
+  public static Database connect(DatabaseConfig config) {
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("modelplane-db");
     hikari.setJdbcUrl(config.url());
@@ -63,17 +78,15 @@ public final class Database implements AutoCloseable {
               + " production (MODELPLANE_DB_URL).",
           config.redactedUrl());
     }
-    HikariDataSource dataSource = new HikariDataSource(hikari);
-    try {
-      migrate(dataSource);
-      return new Database(dataSource);
-    } catch (RuntimeException e) {
-      dataSource.close();
-      throw e;
-    }
+    // Started on first use, i.e. by migrate(): opening the first connection is part of the
+    // work that overlaps with the HTTP stack's start.
+    HikariDataSource dataSource = new HikariDataSource();
+    hikari.copyStateTo(dataSource);
+    return new Database(dataSource);
   }
 
-  private static void migrate(HikariDataSource dataSource) {
+  /** Applies pending Flyway migrations. */
+  public void migrate() {
     var result =
         Flyway.configure()
             .dataSource(dataSource)

@@ -5,14 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** SQL of {@code deployments}. */
-@RegisterConstructorMapper(DeploymentRow.class)
+@RegisterRowMapper(DeploymentRowMapper.class)
 public interface DeploymentDao extends SqlObject {
 
   @SqlUpdate(
@@ -46,14 +48,56 @@ public interface DeploymentDao extends SqlObject {
       """)
   int update(@BindMethods DeploymentRow row);
 
+  /**
+   * Points the deployment at its latest run and bumps the version: what writing the whole row back
+   * with a new {@code last_run_id} does, without rewriting the rendered DAG on every run callback.
+   */
+  static int setLastRun(Handle handle, UUID deploymentId, UUID lastRunId, Instant updatedAt) {
+    return handle
+        .createUpdate(
+            """
+            UPDATE deployments
+               SET last_run_id = :lastRunId, version = version + 1, updated_at = :updatedAt
+             WHERE deployment_id = :deploymentId
+            """)
+        .bindByType("deploymentId", deploymentId, UUID.class)
+        .bindByType("lastRunId", lastRunId, UUID.class)
+        .bindByType("updatedAt", updatedAt, Instant.class)
+        .execute();
+  }
+
   @SqlQuery("SELECT * FROM deployments WHERE deployment_id = :deploymentId")
   Optional<DeploymentRow> find(UUID deploymentId);
 
-  @SqlQuery("SELECT * FROM deployments WHERE deployment_id = :deploymentId FOR UPDATE")
+  String LOCK = "SELECT * FROM deployments WHERE deployment_id = :deploymentId FOR UPDATE";
+  String FIND_LIVE =
+      "SELECT * FROM deployments WHERE model_name = :modelName AND live_name = :name";
+
+  @SqlQuery(LOCK)
   Optional<DeploymentRow> lock(UUID deploymentId);
 
-  @SqlQuery("SELECT * FROM deployments WHERE model_name = :modelName AND live_name = :name")
+  @SqlQuery(FIND_LIVE)
   Optional<DeploymentRow> findLive(String modelName, String name);
+
+  // The reads of every request, on a handle without attaching this interface: JDBI prepares
+  // every method of an interface on each attach, which cost more than the queries themselves.
+
+  static Optional<DeploymentRow> lock(Handle handle, UUID deploymentId) {
+    return handle
+        .createQuery(LOCK)
+        .bind("deploymentId", deploymentId)
+        .map(DeploymentRowMapper.INSTANCE)
+        .findOne();
+  }
+
+  static Optional<DeploymentRow> findLive(Handle handle, String modelName, String name) {
+    return handle
+        .createQuery(FIND_LIVE)
+        .bind("modelName", modelName)
+        .bind("name", name)
+        .map(DeploymentRowMapper.INSTANCE)
+        .findOne();
+  }
 
   /** One page, newest first, after {@code after} (exclusive) when given. */
   default List<DeploymentRow> list(DeploymentFilter filter, Keyset after, int limit) {

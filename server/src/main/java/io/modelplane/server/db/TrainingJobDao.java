@@ -6,15 +6,16 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.SqlObject;
-import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** SQL of {@code training_jobs}. */
-@RegisterConstructorMapper(TrainingJobRow.class)
+@RegisterRowMapper(TrainingJobRowMapper.class)
 public interface TrainingJobDao extends SqlObject {
 
   @SqlUpdate(
@@ -32,7 +33,9 @@ public interface TrainingJobDao extends SqlObject {
       """)
   void insert(@BindMethods TrainingJobRow row);
 
-  @SqlQuery("SELECT * FROM training_jobs WHERE job_id = :jobId")
+  String FIND = "SELECT * FROM training_jobs WHERE job_id = :jobId";
+
+  @SqlQuery(FIND)
   Optional<TrainingJobRow> find(UUID jobId);
 
   @SqlQuery("SELECT * FROM training_jobs WHERE idempotency_key = :idempotencyKey")
@@ -41,6 +44,18 @@ public interface TrainingJobDao extends SqlObject {
   /** Just the owner, for authorization checks. */
   @SqlQuery("SELECT owner FROM training_jobs WHERE job_id = :jobId")
   Optional<String> findOwner(UUID jobId);
+
+  /**
+   * {@link #find(UUID)} on a handle, without attaching this interface (an attach prepares every
+   * method of the interface, which costs more than the query).
+   */
+  static Optional<TrainingJobRow> find(Handle handle, UUID jobId) {
+    return handle
+        .createQuery(FIND)
+        .bind("jobId", jobId)
+        .map(TrainingJobRowMapper.INSTANCE)
+        .findOne();
+  }
 
   @SqlQuery("SELECT * FROM training_jobs WHERE job_id IN (<jobIds>)")
   List<TrainingJobRow> findAll(@BindList("jobIds") Collection<UUID> jobIds);
@@ -69,6 +84,77 @@ public interface TrainingJobDao extends SqlObject {
       String registeredModelName,
       String errorMessage,
       Instant now);
+
+  /**
+   * What {@link #writebackInOneStatement} did: the status before, whether it moved, the row now.
+   */
+  record Writeback(String previousStatus, boolean moved, TrainingJobRow row) {}
+
+  /**
+   * A status change on PostgreSQL in one statement, so in one round trip and one implicit
+   * transaction: locks the row, moves it to {@code toStatus} if its status is one of {@code
+   * fromStatuses} (and not already {@code toStatus}), inserts the event row with the status it came
+   * from, and returns that status with the row as it is now. Empty when the job does not exist.
+   * Null fields keep their value, as in {@link #transition}.
+   */
+  static Optional<Writeback> writebackInOneStatement(
+      Handle handle,
+      UUID jobId,
+      Collection<String> fromStatuses,
+      String toStatus,
+      String mlflowRunId,
+      String registeredModelName,
+      String errorMessage,
+      String actor,
+      String reason,
+      Instant now) {
+    return handle
+        .createQuery(
+            """
+            WITH cur AS (
+                SELECT * FROM training_jobs WHERE job_id = :jobId FOR UPDATE
+            ), moved AS (
+                UPDATE training_jobs t
+                   SET status = :toStatus,
+                       mlflow_run_id = COALESCE(:mlflowRunId, t.mlflow_run_id),
+                       registered_model_name =
+                           COALESCE(:registeredModelName, t.registered_model_name),
+                       error_message = :errorMessage,
+                       updated_at = CAST(:now AS TIMESTAMP WITH TIME ZONE)
+                  FROM cur
+                 WHERE t.job_id = cur.job_id
+                   AND cur.status IN (<fromStatuses>) AND cur.status <> :toStatus
+                RETURNING t.*
+            ), event AS (
+                INSERT INTO training_job_events
+                    (job_id, from_status, to_status, actor, reason, created_at)
+                SELECT moved.job_id, cur.status, CAST(:toStatus AS VARCHAR(20)),
+                       CAST(:actor AS VARCHAR(200)), CAST(:reason AS VARCHAR(8000)),
+                       CAST(:now AS TIMESTAMP WITH TIME ZONE)
+                  FROM moved JOIN cur ON cur.job_id = moved.job_id
+            )
+            SELECT cur.status AS previous_status, TRUE AS moved, moved.*
+              FROM moved JOIN cur ON cur.job_id = moved.job_id
+            UNION ALL
+            SELECT cur.status, FALSE, cur.* FROM cur WHERE NOT EXISTS (SELECT 1 FROM moved)
+            """)
+        .bind("jobId", jobId)
+        .bindList("fromStatuses", fromStatuses)
+        .bind("toStatus", toStatus)
+        .bind("mlflowRunId", mlflowRunId)
+        .bind("registeredModelName", registeredModelName)
+        .bind("errorMessage", errorMessage)
+        .bind("actor", actor)
+        .bind("reason", reason)
+        .bind("now", now)
+        .map(
+            (rs, ctx) ->
+                new Writeback(
+                    rs.getString("previous_status"),
+                    rs.getBoolean("moved"),
+                    TrainingJobRowMapper.INSTANCE.map(rs, ctx)))
+        .findOne();
+  }
 
   /** Records a successful trigger: status, run id and attempt, if the status is still allowed. */
   @SqlUpdate(
@@ -99,6 +185,12 @@ public interface TrainingJobDao extends SqlObject {
    * names; values are bound, never concatenated.
    */
   default List<TrainingJobRow> list(TrainingJobFilter filter, Keyset after, int limit) {
+    return list(getHandle(), filter, after, limit);
+  }
+
+  /** {@link #list(TrainingJobFilter, Keyset, int)} on a handle, without attaching. */
+  static List<TrainingJobRow> list(
+      Handle handle, TrainingJobFilter filter, Keyset after, int limit) {
     List<String> where = new ArrayList<>();
     if (filter.status() != null) {
       where.add("status = :status");
@@ -123,7 +215,7 @@ public interface TrainingJobDao extends SqlObject {
             + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
             + " ORDER BY created_at DESC, job_id DESC LIMIT :limit";
     var query =
-        getHandle()
+        handle
             .createQuery(sql)
             .bind("status", filter.status())
             .bind("domain", filter.domain())
@@ -134,6 +226,6 @@ public interface TrainingJobDao extends SqlObject {
     if (after != null) {
       query.bind("afterCreatedAt", after.createdAt()).bind("afterId", after.id());
     }
-    return query.mapTo(TrainingJobRow.class).list();
+    return query.map(TrainingJobRowMapper.INSTANCE).list();
   }
 }

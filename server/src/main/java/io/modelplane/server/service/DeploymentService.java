@@ -434,23 +434,29 @@ public final class DeploymentService {
       String modelName, String name, RunCallback callback, Caller caller) {
     DeploymentRow row = load(modelName, name);
     boolean known =
-        jdbi.withExtension(
-                DeploymentRunDao.class,
-                dao -> dao.findByAirflowRunId(row.deploymentId(), callback.airflowRunId()))
+        jdbi.withHandle(
+                handle ->
+                    DeploymentRunDao.findByAirflowRunId(
+                        handle, row.deploymentId(), callback.airflowRunId()))
             .isPresent();
-    String modelVersion = known ? null : trackAliasQuietly(row.deploymentId(), caller);
+    // Only an alias may have moved; a pinned version is what the row says (read again below).
+    String modelVersion =
+        known || row.modelAlias() == null || registry.isEmpty()
+            ? null
+            : trackAliasQuietly(row.deploymentId(), caller);
     Instant now = now();
     UUID runId =
         jdbi.inTransaction(
             handle -> {
               DeploymentRow locked = lock(handle, row.deploymentId());
-              DeploymentRunDao runs = handle.attach(DeploymentRunDao.class);
               Optional<DeploymentRunRow> existing =
-                  runs.findByAirflowRunId(row.deploymentId(), callback.airflowRunId());
+                  DeploymentRunDao.findByAirflowRunId(
+                      handle, row.deploymentId(), callback.airflowRunId());
               if (existing.isEmpty()) {
                 UUID id = UUID.randomUUID();
                 RunStatus status = callback.status();
-                runs.insert(
+                DeploymentRunDao.insert(
+                    handle,
                     new DeploymentRunRow(
                         id,
                         row.deploymentId(),
@@ -467,7 +473,7 @@ public final class DeploymentService {
                         status.isTerminal() ? now : null,
                         now,
                         now));
-                handle.attach(DeploymentDao.class).update(withLastRun(locked, id));
+                DeploymentDao.setLastRun(handle, locked.deploymentId(), id, now());
                 return id;
               }
               DeploymentRunRow run = existing.get();
@@ -485,7 +491,8 @@ public final class DeploymentService {
                         + ": it cannot move to "
                         + to.value());
               }
-              runs.update(
+              DeploymentRunDao.update(
+                  handle,
                   run.moved(
                       to.value(),
                       callback.rowsScored() != null ? callback.rowsScored() : run.rowsScored(),
@@ -493,7 +500,7 @@ public final class DeploymentService {
                       run.startedAt() == null && to == RunStatus.RUNNING ? now : run.startedAt(),
                       to.isTerminal() ? now : null,
                       now));
-              handle.attach(DeploymentDao.class).update(withLastRun(locked, run.runId()));
+              DeploymentDao.setLastRun(handle, locked.deploymentId(), run.runId(), now());
               return run.runId();
             });
     return getRun(runId);
@@ -510,10 +517,10 @@ public final class DeploymentService {
     UUID id = load(modelName, name).deploymentId();
     Keyset after = pageToken == null ? null : PageTokens.decode(pageToken);
     List<DeploymentRunRow> rows =
-        jdbi.withExtension(
-            DeploymentRunDao.class,
-            dao ->
-                dao.list(
+        jdbi.withHandle(
+            handle ->
+                DeploymentRunDao.list(
+                    handle,
                     id,
                     status == null ? null : status.value(),
                     createdAfter,
@@ -1002,18 +1009,16 @@ public final class DeploymentService {
   }
 
   private Optional<DeploymentRow> findLive(String modelName, String name) {
-    return jdbi.withExtension(DeploymentDao.class, dao -> dao.findLive(modelName, name));
+    return jdbi.withHandle(handle -> DeploymentDao.findLive(handle, modelName, name));
   }
 
   private static DeploymentRow lock(Handle handle, UUID deploymentId) {
-    return handle
-        .attach(DeploymentDao.class)
-        .lock(deploymentId)
+    return DeploymentDao.lock(handle, deploymentId)
         .orElseThrow(() -> new NotFoundException("Deployment " + deploymentId + " not found"));
   }
 
   private DeploymentRun getRun(UUID runId) {
-    return jdbi.withExtension(DeploymentRunDao.class, dao -> dao.find(runId))
+    return jdbi.withHandle(handle -> DeploymentRunDao.find(handle, runId))
         .map(this::toRun)
         .orElseThrow(() -> new NotFoundException("Run " + runId + " not found"));
   }

@@ -239,4 +239,13 @@ class ServerConfigTest {
     env.put("MODELPLANE_OIDC_ISSUER", "not a url");
     assertThatThrownBy(() -> load(env)).hasMessageContaining("MODELPLANE_OIDC_ISSUER");
   }
+
+  @Test
+  void theDefaultPoolGrowsWithTheCoresFromTen() {
+    assertThat(ServerConfig.defaultPoolSize(1)).isEqualTo(10);
+    assertThat(ServerConfig.defaultPoolSize(2)).isEqualTo(10);
+    assertThat(ServerConfig.defaultPoolSize(8)).isEqualTo(17);
+    assertThat(load(Map.of("MODELPLANE_PLATFORM_PSK", "0123456789abcdef")).database().poolSize())
+        .isEqualTo(ServerConfig.defaultPoolSize(Runtime.getRuntime().availableProcessors()));
+  }
 }
