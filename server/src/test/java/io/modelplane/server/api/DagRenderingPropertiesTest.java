@@ -950,7 +950,9 @@ class DagRenderingPropertiesTest {
             "WITH x AS (a) a = 1",
             "a = 1\u0000",
             "a = 1\u0001",
-            "a = ",
+            // Dangling operators ("a = " alone would complete with a valid filter after it).
+            "a = = 1",
+            "a = AND",
             "a = 1)",
             "(a = 1",
             "a = 1 GRANT ALL",
