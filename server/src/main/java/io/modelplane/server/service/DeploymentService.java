@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeploymentService {
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentService.class);
-  private static final int MAX_MESSAGE = 8000;
   static final String NO_ORCHESTRATOR =
       "No orchestrator is configured (MODELPLANE_AIRFLOW_URL is not set): runs cannot be"
           + " triggered.";
@@ -252,18 +251,15 @@ public final class DeploymentService {
     }
     DeploymentRow updated =
         withRenderedDag(
-            copy(
-                row,
-                row.status(),
-                schedule,
-                filter,
-                rerun,
-                version,
-                alias,
-                resolved,
-                row.errorMessage(),
-                row.stoppedAt(),
-                row.liveName()));
+            row.toBuilder()
+                .schedule(schedule)
+                .filterSql(filter)
+                .rerunBehavior(rerun)
+                .modelVersion(version)
+                .modelAlias(alias)
+                .resolvedModelVersion(resolved)
+                .updatedAt(now())
+                .build());
     boolean republish = DeploymentStatus.of(row.status()) == FAILED;
     String reason = "updated " + String.join(", ", changed) + "; DAG re-rendered";
     jdbi.useTransaction(
@@ -328,18 +324,7 @@ public final class DeploymentService {
           DeploymentStatus from = DeploymentStatus.of(locked.status());
           DeploymentDao dao = handle.attach(DeploymentDao.class);
           dao.update(
-              copy(
-                  locked,
-                  ARCHIVED.value(),
-                  locked.schedule(),
-                  locked.filterSql(),
-                  locked.rerunBehavior(),
-                  locked.modelVersion(),
-                  locked.modelAlias(),
-                  locked.resolvedModelVersion(),
-                  locked.errorMessage(),
-                  locked.stoppedAt(),
-                  null));
+              locked.toBuilder().status(ARCHIVED.value()).liveName(null).updatedAt(now()).build());
           dao.insertEvent(
               row.deploymentId(),
               "status",
@@ -463,7 +448,9 @@ public final class DeploymentService {
                         callback.airflowRunId(),
                         status.value(),
                         callback.rowsScored(),
-                        status == RunStatus.FAILED ? truncate(callback.errorMessage()) : null,
+                        status == RunStatus.FAILED
+                            ? ErrorMessages.truncate(callback.errorMessage())
+                            : null,
                         modelVersion != null ? modelVersion : locked.resolvedModelVersion(),
                         locked.snapshotId(),
                         null,
@@ -496,7 +483,9 @@ public final class DeploymentService {
                   run.moved(
                       to.value(),
                       callback.rowsScored() != null ? callback.rowsScored() : run.rowsScored(),
-                      to == RunStatus.FAILED ? truncate(callback.errorMessage()) : null,
+                      to == RunStatus.FAILED
+                          ? ErrorMessages.truncate(callback.errorMessage())
+                          : null,
                       run.startedAt() == null && to == RunStatus.RUNNING ? now : run.startedAt(),
                       to.isTerminal() ? now : null,
                       now));
@@ -613,7 +602,7 @@ public final class DeploymentService {
                           run.moved(
                               RunStatus.FAILED.value(),
                               run.rowsScored(),
-                              truncate("Airflow did not start the run: " + error),
+                              ErrorMessages.truncate("Airflow did not start the run: " + error),
                               run.startedAt(),
                               now,
                               now)));
@@ -652,18 +641,7 @@ public final class DeploymentService {
           DeploymentStatus to = airflow.isPresent() ? DEPLOYING : ACTIVE;
           dao.update(
               withStoreUri(
-                  copy(
-                      locked,
-                      to.value(),
-                      locked.schedule(),
-                      locked.filterSql(),
-                      locked.rerunBehavior(),
-                      locked.modelVersion(),
-                      locked.modelAlias(),
-                      locked.resolvedModelVersion(),
-                      null,
-                      locked.stoppedAt(),
-                      locked.liveName()),
+                  locked.toBuilder().status(to.value()).errorMessage(null).updatedAt(now()).build(),
                   uri));
           if (from != DEPLOYING) {
             dao.insertEvent(
@@ -714,18 +692,11 @@ public final class DeploymentService {
           }
           DeploymentDao dao = handle.attach(DeploymentDao.class);
           dao.update(
-              copy(
-                  locked,
-                  target.value(),
-                  locked.schedule(),
-                  locked.filterSql(),
-                  locked.rerunBehavior(),
-                  locked.modelVersion(),
-                  locked.modelAlias(),
-                  locked.resolvedModelVersion(),
-                  locked.errorMessage(),
-                  target == STOPPED ? now : null,
-                  locked.liveName()));
+              locked.toBuilder()
+                  .status(target.value())
+                  .stoppedAt(target == STOPPED ? now : null)
+                  .updatedAt(now())
+                  .build());
           dao.insertEvent(
               row.deploymentId(),
               "status",
@@ -753,25 +724,18 @@ public final class DeploymentService {
           }
           DeploymentDao dao = handle.attach(DeploymentDao.class);
           dao.update(
-              copy(
-                  locked,
-                  to.value(),
-                  locked.schedule(),
-                  locked.filterSql(),
-                  locked.rerunBehavior(),
-                  locked.modelVersion(),
-                  locked.modelAlias(),
-                  locked.resolvedModelVersion(),
-                  truncate(error),
-                  locked.stoppedAt(),
-                  locked.liveName()));
+              locked.toBuilder()
+                  .status(to.value())
+                  .errorMessage(ErrorMessages.truncate(error))
+                  .updatedAt(now())
+                  .build());
           dao.insertEvent(
               deploymentId,
               "status",
               from.value(),
               to.value(),
               "outbox-worker",
-              error == null ? reason : reason + ": " + truncate(error),
+              error == null ? reason : reason + ": " + ErrorMessages.truncate(error),
               now);
         });
   }
@@ -795,18 +759,7 @@ public final class DeploymentService {
           DeploymentRow locked = lock(handle, deploymentId);
           DeploymentRow updated =
               withRenderedDag(
-                  copy(
-                      locked,
-                      locked.status(),
-                      locked.schedule(),
-                      locked.filterSql(),
-                      locked.rerunBehavior(),
-                      locked.modelVersion(),
-                      locked.modelAlias(),
-                      current,
-                      locked.errorMessage(),
-                      locked.stoppedAt(),
-                      locked.liveName()));
+                  locked.toBuilder().resolvedModelVersion(current).updatedAt(now()).build());
           URI uri = dagStore.put(updated.dagId(), updated.renderedDag());
           DeploymentDao dao = handle.attach(DeploymentDao.class);
           dao.update(withStoreUri(updated, uri));
@@ -954,33 +907,6 @@ public final class DeploymentService {
     return row.toBuilder().renderedDag(rendered).build();
   }
 
-  private DeploymentRow copy(
-      DeploymentRow row,
-      String status,
-      String schedule,
-      String filter,
-      String rerun,
-      String version,
-      String alias,
-      String resolved,
-      String error,
-      Instant stoppedAt,
-      String liveName) {
-    return row.toBuilder()
-        .status(status)
-        .schedule(schedule)
-        .filterSql(filter)
-        .rerunBehavior(rerun)
-        .modelVersion(version)
-        .modelAlias(alias)
-        .resolvedModelVersion(resolved)
-        .errorMessage(error)
-        .stoppedAt(stoppedAt)
-        .liveName(liveName)
-        .updatedAt(now())
-        .build();
-  }
-
   private DeploymentRow withStoreUri(DeploymentRow row, URI uri) {
     return row.toBuilder().dagS3Uri(uri.toString()).updatedAt(now()).build();
   }
@@ -1097,12 +1023,6 @@ public final class DeploymentService {
     boolean noTags = request.tags() == null || request.tags().isEmpty();
     canonical.put("tags", noTags ? null : new TreeMap<>(request.tags()));
     return Hashes.sha256(toJson(canonical));
-  }
-
-  private static String truncate(String message) {
-    return message == null || message.length() <= MAX_MESSAGE
-        ? message
-        : message.substring(0, MAX_MESSAGE - 1) + "…";
   }
 
   private Instant now() {

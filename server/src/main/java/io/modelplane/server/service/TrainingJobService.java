@@ -45,7 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingJobService {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingJobService.class);
-  private static final int MAX_MESSAGE = 8000;
   static final String NO_ORCHESTRATOR =
       "No orchestrator is configured (MODELPLANE_AIRFLOW_URL is not set): the DAG is stored but"
           + " cannot be triggered.";
@@ -284,7 +283,7 @@ public final class TrainingJobService {
    * arrived: Airflow did run it) is left alone.
    */
   void markTriggerFailed(UUID jobId, String dagRunId, String error) {
-    String message = truncate("Airflow did not accept the trigger: " + error);
+    String message = ErrorMessages.truncate("Airflow did not accept the trigger: " + error);
     Instant now = now();
     jdbi.useTransaction(
         handle -> {
@@ -305,7 +304,7 @@ public final class TrainingJobService {
   public TrainingJob writeback(UUID jobId, StatusWriteback update, Caller caller) {
     TrainingJobStatus target = update.status();
     Set<TrainingJobStatus> sources = TrainingJobStateMachine.writebackSources(target);
-    String errorMessage = target == FAILED ? truncate(update.errorMessage()) : null;
+    String errorMessage = target == FAILED ? ErrorMessages.truncate(update.errorMessage()) : null;
     Instant now = now();
     if (!sources.isEmpty() && onPostgres()) {
       return writebackInOneStatement(jobId, target, sources, update, errorMessage, caller, now);
@@ -602,7 +601,8 @@ public final class TrainingJobService {
 
   private void saveErrorMessage(UUID jobId, String message) {
     jdbi.useExtension(
-        TrainingJobDao.class, dao -> dao.setErrorMessage(jobId, truncate(message), now()));
+        TrainingJobDao.class,
+        dao -> dao.setErrorMessage(jobId, ErrorMessages.truncate(message), now()));
   }
 
   private TrainingJob toJob(TrainingJobRow row) {
@@ -644,12 +644,6 @@ public final class TrainingJobService {
 
   private static List<String> values(Set<TrainingJobStatus> statuses) {
     return statuses.stream().map(TrainingJobStatus::value).toList();
-  }
-
-  private static String truncate(String message) {
-    return message == null || message.length() <= MAX_MESSAGE
-        ? message
-        : message.substring(0, MAX_MESSAGE - 1) + "…";
   }
 
   private Instant now() {
