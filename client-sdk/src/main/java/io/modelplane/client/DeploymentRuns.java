@@ -2,8 +2,10 @@ package io.modelplane.client;
 
 import io.modelplane.client.api.DeploymentsApi;
 import io.modelplane.client.model.BatchRunCallback;
+import io.modelplane.client.model.DeploymentResponse;
 import io.modelplane.client.model.DeploymentRunStatus;
 import io.modelplane.client.model.DeploymentRunSummary;
+import io.modelplane.client.model.DeploymentStatus;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Objects;
@@ -24,11 +26,13 @@ public final class DeploymentRuns {
   private final DeploymentsApi api;
   private final RetryPolicy retry;
   private final Waiter waiter;
+  private final Deployments deployments;
 
-  DeploymentRuns(DeploymentsApi api, RetryPolicy retry, Waiter waiter) {
+  DeploymentRuns(DeploymentsApi api, RetryPolicy retry, Waiter waiter, Deployments deployments) {
     this.api = api;
     this.retry = retry;
     this.waiter = waiter;
+    this.deployments = deployments;
   }
 
   /**
@@ -132,7 +136,8 @@ public final class DeploymentRuns {
 
   /**
    * Polls a run until it has {@code succeeded} or {@code failed} (see {@link #isTerminal}), with
-   * the client's {@link Waiter} backoff.
+   * the client's {@link Waiter} backoff; gives up at once when the run is {@code queued} while its
+   * deployment is stopped, archived or failed (it will not start until someone acts).
    *
    * @param model the registered model name
    * @param name the deployment's name
@@ -140,10 +145,34 @@ public final class DeploymentRuns {
    * @param timeout how long to wait at most
    * @return the run in its terminal status
    * @throws WaitTimeoutException when the run is not terminal in time
+   * @throws WaitBlockedException when the run cannot start without someone acting
    * @throws NotFoundException when there is no such run
    */
   public DeploymentRunSummary waitForTerminal(
       String model, String name, UUID runId, Duration timeout) {
+    return waitForTerminal(model, name, runId, timeout, WaitListener.NONE);
+  }
+
+  /**
+   * Like {@link #waitForTerminal(String, String, UUID, Duration)}, telling {@code listener} about
+   * every poll.
+   *
+   * @param model the registered model name
+   * @param name the deployment's name
+   * @param runId the run's id
+   * @param timeout how long to wait at most
+   * @param listener receives every polled run and the time elapsed
+   * @return the run in its terminal status
+   * @throws WaitTimeoutException when the run is not terminal in time
+   * @throws WaitBlockedException when the run cannot start without someone acting
+   * @throws NotFoundException when there is no such run
+   */
+  public DeploymentRunSummary waitForTerminal(
+      String model,
+      String name,
+      UUID runId,
+      Duration timeout,
+      WaitListener<? super DeploymentRunSummary> listener) {
     Deployments.requireNames(model, name);
     Objects.requireNonNull(runId, "runId");
     return waiter.until(
@@ -151,7 +180,35 @@ public final class DeploymentRuns {
         timeout,
         () -> get(model, name, runId),
         run -> isTerminal(run.getStatus()),
-        run -> "status " + run.getStatus());
+        run -> "status " + run.getStatus(),
+        run -> blockedReason(run, () -> deployments.get(model, name)),
+        listener);
+  }
+
+  /**
+   * Why a run that is not terminal cannot move on its own: it is {@code queued} while its
+   * deployment is {@code stopped}, {@code archived} or {@code failed}.
+   *
+   * @param run a run
+   * @param deployment fetches the run's deployment (asked only for a queued run)
+   * @return the reason, or {@code null} when the run may still move without anyone acting
+   */
+  static String blockedReason(
+      DeploymentRunSummary run, java.util.function.Supplier<DeploymentResponse> deployment) {
+    if (run.getStatus() != DeploymentRunStatus.QUEUED) {
+      return null;
+    }
+    DeploymentStatus status = deployment.get().getStatus();
+    if (status == DeploymentStatus.STOPPED
+        || status == DeploymentStatus.ARCHIVED
+        || status == DeploymentStatus.FAILED) {
+      return "the run is queued but its deployment is "
+          + status.getValue()
+          + (status == DeploymentStatus.STOPPED
+              ? ": it will not start until the deployment is started"
+              : ": it will never start");
+    }
+    return null;
   }
 
   /** Filters and page size of {@link #list} and {@link #listAll}; every field is optional. */

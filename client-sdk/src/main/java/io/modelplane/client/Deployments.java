@@ -3,12 +3,15 @@ package io.modelplane.client;
 import io.modelplane.client.api.DeploymentsApi;
 import io.modelplane.client.model.AllowedRolesUpdate;
 import io.modelplane.client.model.DeploymentCreate;
+import io.modelplane.client.model.DeploymentEvent;
+import io.modelplane.client.model.DeploymentEventList;
 import io.modelplane.client.model.DeploymentResponse;
 import io.modelplane.client.model.DeploymentRunSummary;
 import io.modelplane.client.model.DeploymentStatus;
 import io.modelplane.client.model.DeploymentTriggerRequest;
 import io.modelplane.client.model.DeploymentType;
 import io.modelplane.client.model.DeploymentUpdate;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,10 +29,12 @@ public final class Deployments {
 
   private final DeploymentsApi api;
   private final RetryPolicy retry;
+  private final Waiter waiter;
 
-  Deployments(DeploymentsApi api, RetryPolicy retry) {
+  Deployments(DeploymentsApi api, RetryPolicy retry, Waiter waiter) {
     this.api = api;
     this.retry = retry;
+    this.waiter = waiter;
   }
 
   /**
@@ -237,6 +242,48 @@ public final class Deployments {
         || status == DeploymentStatus.FAILED
         || status == DeploymentStatus.STOPPED
         || status == DeploymentStatus.ARCHIVED;
+  }
+
+  /**
+   * Gets every event of a deployment (status changes, model version changes, …), oldest first.
+   *
+   * @param model the registered model name
+   * @param name the deployment's name
+   * @return the events
+   * @throws NotFoundException when there is no such deployment
+   */
+  public List<DeploymentEvent> events(String model, String name) {
+    requireNames(model, name);
+    DeploymentEventList list = retry.execute(() -> api.listDeploymentEvents(model, name));
+    return list.getItems() == null ? List.of() : List.copyOf(list.getItems());
+  }
+
+  /**
+   * Polls a deployment until it is settled (see {@link #isSettled}: {@code active}, {@code failed},
+   * {@code stopped} or {@code archived}), with the client's {@link Waiter} backoff.
+   *
+   * @param model the registered model name
+   * @param name the deployment's name
+   * @param timeout how long to wait at most
+   * @param listener receives every polled deployment and the time elapsed
+   * @return the settled deployment
+   * @throws WaitTimeoutException when the deployment is not settled in time
+   * @throws NotFoundException when there is no such deployment
+   */
+  public DeploymentResponse waitForSettled(
+      String model,
+      String name,
+      Duration timeout,
+      WaitListener<? super DeploymentResponse> listener) {
+    requireNames(model, name);
+    return waiter.until(
+        "deployment " + model + "/" + name + " to be active, failed, stopped or archived",
+        timeout,
+        () -> get(model, name),
+        d -> isSettled(d.getStatus()),
+        d -> "status " + d.getStatus(),
+        d -> null,
+        listener);
   }
 
   static void requireNames(String model, String name) {

@@ -54,7 +54,14 @@ public final class ModelplaneClient {
 
   private static final String VERSION = loadVersion();
 
+  /** The environment variable {@link Builder#fromEnvironment()} reads the base URL from. */
+  public static final String URL_VARIABLE = "MODELPLANE_URL";
+
+  /** The environment variable {@link Builder#fromEnvironment()} reads the PSK from. */
+  public static final String PSK_VARIABLE = "MODELPLANE_PSK";
+
   private final ApiClient apiClient;
+  private final String baseUrl;
   private final String userAgent;
   private final RetryPolicy retryPolicy;
   private final Waiter waiter;
@@ -69,7 +76,8 @@ public final class ModelplaneClient {
 
   private ModelplaneClient(Builder b) {
     this.userAgent = "modelplane-client-sdk/" + VERSION;
-    this.retryPolicy = b.retryPolicy;
+    this.baseUrl = b.baseUrl;
+    this.retryPolicy = b.retryPolicy.withTarget(b.baseUrl);
     this.waiter = b.waiter;
     String psk = b.psk;
     Supplier<String> bearerToken = b.bearerToken;
@@ -85,8 +93,8 @@ public final class ModelplaneClient {
     this.keysApi = new KeysApi(client);
     this.systemApi = new SystemApi(client);
     this.trainingJobs = new TrainingJobs(trainingApi, retryPolicy, waiter);
-    this.deployments = new Deployments(deploymentsApi, retryPolicy);
-    this.deploymentRuns = new DeploymentRuns(deploymentsApi, retryPolicy, waiter);
+    this.deployments = new Deployments(deploymentsApi, retryPolicy, waiter);
+    this.deploymentRuns = new DeploymentRuns(deploymentsApi, retryPolicy, waiter, deployments);
     this.keys = new Keys(keysApi, retryPolicy);
   }
 
@@ -195,9 +203,18 @@ public final class ModelplaneClient {
   }
 
   /**
+   * The server's base URL.
+   *
+   * @return the URL this client was built with, without trailing slashes
+   */
+  public String baseUrl() {
+    return baseUrl;
+  }
+
+  /**
    * The retry policy of the resource groups.
    *
-   * @return the policy this client was built with
+   * @return the policy this client was built with (its network errors name {@link #baseUrl()})
    */
   public RetryPolicy retryPolicy() {
     return retryPolicy;
@@ -252,7 +269,7 @@ public final class ModelplaneClient {
     try {
       return call.call();
     } catch (ApiException e) {
-      throw ModelplaneException.from(e);
+      throw ModelplaneException.from(e, baseUrl);
     }
   }
 
@@ -266,7 +283,7 @@ public final class ModelplaneClient {
     try {
       call.run();
     } catch (ApiException e) {
-      throw ModelplaneException.from(e);
+      throw ModelplaneException.from(e, baseUrl);
     }
   }
 
@@ -331,9 +348,19 @@ public final class ModelplaneClient {
      *
      * @param baseUrl an http or https URL
      * @return this builder
+     * @throws IllegalStateException when {@code baseUrl} is {@code null} or blank (e.g. read from
+     *     an unset variable)
      */
     public Builder baseUrl(String baseUrl) {
-      this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+      if (baseUrl == null || baseUrl.isBlank()) {
+        throw new IllegalStateException(
+            "ModelplaneClient.Builder.baseUrl(...) was given "
+                + (baseUrl == null ? "null" : "a blank string")
+                + ": the server's URL is missing (is "
+                + URL_VARIABLE
+                + " set?)");
+      }
+      this.baseUrl = baseUrl;
       return this;
     }
 
@@ -342,10 +369,47 @@ public final class ModelplaneClient {
      *
      * @param psk the platform PSK or a user PSK
      * @return this builder
+     * @throws IllegalStateException when {@code psk} is {@code null} or blank (e.g. read from an
+     *     unset variable)
      */
     public Builder psk(String psk) {
-      this.psk = Objects.requireNonNull(psk, "psk");
+      if (psk == null || psk.isBlank()) {
+        throw new IllegalStateException(
+            "ModelplaneClient.Builder.psk(...) was given "
+                + (psk == null ? "null" : "a blank string")
+                + ": the PSK is missing (is "
+                + PSK_VARIABLE
+                + " set?)");
+      }
+      this.psk = psk;
       return this;
+    }
+
+    /**
+     * Sets the base URL from {@value ModelplaneClient#URL_VARIABLE} and the PSK from {@value
+     * ModelplaneClient#PSK_VARIABLE}, the variables DAG tasks and the {@code modelplane} command
+     * line read too.
+     *
+     * @return this builder
+     * @throws IllegalStateException naming the variable that is not set
+     */
+    public Builder fromEnvironment() {
+      return fromEnvironment(System.getenv());
+    }
+
+    Builder fromEnvironment(java.util.Map<String, String> env) {
+      String url = env.get(URL_VARIABLE);
+      if (url == null || url.isBlank()) {
+        throw new IllegalStateException(
+            URL_VARIABLE
+                + " is not set: it must name the Modelplane server, e.g. http://localhost:8080");
+      }
+      String key = env.get(PSK_VARIABLE);
+      if (key == null || key.isBlank()) {
+        throw new IllegalStateException(
+            PSK_VARIABLE + " is not set: it must hold a platform or user PSK");
+      }
+      return baseUrl(url).psk(key);
     }
 
     /**
@@ -415,7 +479,11 @@ public final class ModelplaneClient {
      */
     public ModelplaneClient build() {
       if (baseUrl == null) {
-        throw new IllegalStateException("baseUrl is required");
+        throw new IllegalStateException(
+            "the server's URL is missing: call ModelplaneClient.Builder.baseUrl(...) or"
+                + " fromEnvironment() ("
+                + URL_VARIABLE
+                + ")");
       }
       URI uri;
       try {

@@ -103,19 +103,32 @@ public class ModelplaneException extends RuntimeException {
    *     including status 0 when no response was received)
    */
   public static ModelplaneException from(ApiException e) {
+    return from(e, null);
+  }
+
+  /**
+   * Like {@link #from(ApiException)}, naming the server's URL when no response arrived.
+   *
+   * @param e the exception thrown by a generated {@code *Api} method
+   * @param baseUrl the server's base URL, or {@code null}
+   * @return the typed exception
+   */
+  static ModelplaneException from(ApiException e, String baseUrl) {
     int status = e.getCode();
     String body = e.getResponseBody();
     if (status == 0) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
+      String server =
+          baseUrl == null ? "the Modelplane server" : "the Modelplane server at " + baseUrl;
       String what;
       if (cause instanceof JsonProcessingException) {
-        what = "could not read the Modelplane server's response: ";
+        what = "could not read the response of " + server + ": ";
       } else if (cause instanceof InterruptedException) {
-        what = "interrupted while calling the Modelplane server: ";
+        what = "interrupted while calling " + server + ": ";
       } else {
-        what = "could not reach the Modelplane server: ";
+        what = "could not reach " + server + ": ";
       }
-      return new ModelplaneException(0, what + cause, null, body, e);
+      return new ModelplaneException(0, what + describe(cause), null, body, e);
     }
     JsonNode json = parse(body);
     String requestId =
@@ -149,6 +162,51 @@ public class ModelplaneException extends RuntimeException {
       return new ServerException(status, message, requestId, body, e);
     }
     return new ModelplaneException(status, message, requestId, body, e);
+  }
+
+  /**
+   * The cause of a network error in words, e.g. {@code connection refused (ConnectException)} or
+   * {@code HTTP connect timed out (HttpConnectTimeoutException)}: the JDK's HTTP client often
+   * throws exceptions without a message, so the type of each one in the chain is looked at too.
+   */
+  static String describe(Throwable cause) {
+    String message = null;
+    String type = null;
+    String phrase = null;
+    Throwable t = cause;
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (t instanceof ApiException) {
+        continue;
+      }
+      if (type == null) {
+        type = t.getClass().getSimpleName();
+      }
+      if (message == null && t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+      if (phrase == null) {
+        phrase = phrase(t);
+      }
+    }
+    String what = message != null ? message : phrase != null ? phrase : "no details";
+    return type == null ? what : what + " (" + type + ")";
+  }
+
+  private static String phrase(Throwable t) {
+    if (t instanceof java.net.ConnectException) {
+      return "connection refused or host unreachable";
+    }
+    if (t instanceof java.nio.channels.UnresolvedAddressException
+        || t instanceof java.net.UnknownHostException) {
+      return "unknown host";
+    }
+    if (t instanceof java.net.http.HttpTimeoutException) {
+      return "timed out";
+    }
+    if (t instanceof java.io.EOFException) {
+      return "the connection was closed before a response arrived";
+    }
+    return null;
   }
 
   private static JsonNode parse(String body) {

@@ -60,7 +60,14 @@ public final class RetryPolicy {
   private final Sleeper sleeper;
   private final RandomGenerator random;
 
+  /** The server's base URL, named in the message of a network error; {@code null} if unknown. */
+  private final String target;
+
   private RetryPolicy(Builder b) {
+    this(b, null);
+  }
+
+  private RetryPolicy(Builder b, String target) {
     this.maxAttempts = b.maxAttempts;
     this.initialBackoff = b.initialBackoff;
     this.maxBackoff =
@@ -68,6 +75,12 @@ public final class RetryPolicy {
     this.jitter = b.jitter;
     this.sleeper = b.sleeper;
     this.random = b.random;
+    this.target = target;
+  }
+
+  /** This policy, naming {@code baseUrl} in the message of a network error. */
+  RetryPolicy withTarget(String baseUrl) {
+    return new RetryPolicy(toBuilder(), baseUrl);
   }
 
   /**
@@ -251,7 +264,7 @@ public final class RetryPolicy {
       try {
         return call.call(key);
       } catch (ApiException e) {
-        failure = ModelplaneException.from(e);
+        failure = ModelplaneException.from(e, target);
       }
       if (first == null) {
         first = failure;

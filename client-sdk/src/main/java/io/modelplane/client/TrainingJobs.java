@@ -211,22 +211,60 @@ public final class TrainingJobs {
 
   /**
    * Polls a job until it is {@code complete} or {@code failed} (see {@link #isTerminal}), with the
-   * client's {@link Waiter} backoff.
+   * client's {@link Waiter} backoff; gives up at once when the job cannot move on its own (see
+   * {@link #blockedReason}).
    *
    * @param jobId the job's id
    * @param timeout how long to wait at most
    * @return the job in its terminal status
    * @throws WaitTimeoutException when the job is not terminal in time
+   * @throws WaitBlockedException when the job cannot become terminal without someone acting
    * @throws NotFoundException when there is no such job
    */
   public AutoMLTrainingJobResponse waitForTerminal(UUID jobId, Duration timeout) {
+    return waitForTerminal(jobId, timeout, WaitListener.NONE);
+  }
+
+  /**
+   * Like {@link #waitForTerminal(UUID, Duration)}, telling {@code listener} about every poll, e.g.
+   * to print each status change.
+   *
+   * @param jobId the job's id
+   * @param timeout how long to wait at most
+   * @param listener receives every polled job and the time elapsed
+   * @return the job in its terminal status
+   * @throws WaitTimeoutException when the job is not terminal in time
+   * @throws WaitBlockedException when the job cannot become terminal without someone acting
+   * @throws NotFoundException when there is no such job
+   */
+  public AutoMLTrainingJobResponse waitForTerminal(
+      UUID jobId, Duration timeout, WaitListener<? super AutoMLTrainingJobResponse> listener) {
     Objects.requireNonNull(jobId, "jobId");
     return waiter.until(
         "training job " + jobId + " to be complete or failed",
         timeout,
         () -> get(jobId),
         job -> isTerminal(job.getStatus()),
-        job -> "status " + job.getStatus());
+        job -> "status " + job.getStatus(),
+        TrainingJobs::blockedReason,
+        listener);
+  }
+
+  /**
+   * Why a job that is not terminal cannot move on its own: a {@code ready} job with an {@code
+   * error_message} (no orchestrator is configured, or Airflow refused the trigger for good) stays
+   * ready until someone fixes the cause and triggers it again.
+   *
+   * @param job a job
+   * @return the reason, or {@code null} when the job may still move without anyone acting
+   */
+  public static String blockedReason(AutoMLTrainingJobResponse job) {
+    if (job.getStatus() == AutoMLTrainingJobStatus.READY
+        && job.getErrorMessage() != null
+        && !job.getErrorMessage().isBlank()) {
+      return "it is ready and will not start on its own: " + job.getErrorMessage();
+    }
+    return null;
   }
 
   /**

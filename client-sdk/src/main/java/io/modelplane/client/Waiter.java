@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * fraction up to {@link #jitter()} (so that many waiting clients do not poll in step). The last
  * delay is cut to end at the timeout, and one last poll is made then; if the condition still does
  * not hold a {@link WaitTimeoutException} is thrown. A poll that fails (after the client's own
- * retries) ends the wait with its exception.
+ * retries) ends the wait with its exception. A state that cannot move on its own (see {@link
+ * #until(String, Duration, Supplier, Predicate, Function, Function, WaitListener)}) ends the wait
+ * at once with a {@link WaitBlockedException}. A {@link WaitListener} sees every polled state.
  *
  * <p>Immutable and thread-safe. Time is read from a {@link Clock} (by default a monotonic one), and
  * waits go through a {@link Sleeper}: tests inject both.
@@ -136,7 +138,38 @@ public final class Waiter {
       Supplier<T> poll,
       Predicate<? super T> done,
       Function<? super T, String> describe) {
+    return until(description, timeout, poll, done, describe, state -> null, WaitListener.NONE);
+  }
+
+  /**
+   * Polls until {@code done} holds, telling {@code listener} about every state and giving up early
+   * when {@code blocked} says the state cannot move on its own.
+   *
+   * @param description what is awaited, for the exceptions' messages
+   * @param timeout how long to wait at most
+   * @param poll fetches the current state
+   * @param done whether a state is the awaited one
+   * @param describe describes a state for the timeout's message, e.g. {@code status running}
+   * @param blocked why a state that is not done cannot move on its own, or {@code null} when it can
+   *     (asked only for states that are not done)
+   * @param listener receives each polled state and the time elapsed since the wait began
+   * @param <T> the state type
+   * @return the first state for which {@code done} holds
+   * @throws WaitTimeoutException when the timeout passed first
+   * @throws WaitBlockedException when {@code blocked} gave a reason
+   * @throws ModelplaneException when a poll fails, or the thread is interrupted (status 0)
+   */
+  public <T> T until(
+      String description,
+      Duration timeout,
+      Supplier<T> poll,
+      Predicate<? super T> done,
+      Function<? super T, String> describe,
+      Function<? super T, String> blocked,
+      WaitListener<? super T> listener) {
     Objects.requireNonNull(description, "description");
+    Objects.requireNonNull(blocked, "blocked");
+    Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(timeout, "timeout");
     Objects.requireNonNull(poll, "poll");
     Objects.requireNonNull(done, "done");
@@ -144,12 +177,18 @@ public final class Waiter {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative");
     }
-    Instant deadline = clock.instant().plus(timeout);
+    Instant start = clock.instant();
+    Instant deadline = start.plus(timeout);
     Duration delay = initialDelay;
     for (int polls = 1; ; polls++) {
       T state = poll.get();
+      listener.onPoll(state, Duration.between(start, clock.instant()));
       if (done.test(state)) {
         return state;
+      }
+      String reason = blocked.apply(state);
+      if (reason != null) {
+        throw new WaitBlockedException(description, reason, state);
       }
       Duration remaining = Duration.between(clock.instant(), deadline);
       if (remaining.isNegative() || remaining.isZero()) {

@@ -239,4 +239,54 @@ class ModelplaneClientTest {
                     .build())
         .isInstanceOf(IllegalStateException.class);
   }
+
+  @Test
+  void aMissingPskOrUrlIsAnIllegalStateNamingTheVariableAndTheBuilderMethod() {
+    assertThatThrownBy(() -> ModelplaneClient.builder().psk(null))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ModelplaneClient.Builder.psk(...)")
+        .hasMessageContaining("MODELPLANE_PSK");
+    assertThatThrownBy(() -> ModelplaneClient.builder().baseUrl(" "))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("ModelplaneClient.Builder.baseUrl(...)")
+        .hasMessageContaining("MODELPLANE_URL");
+    assertThatThrownBy(
+            () ->
+                ModelplaneClient.builder()
+                    .fromEnvironment(java.util.Map.of("MODELPLANE_URL", "http://localhost:1")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("MODELPLANE_PSK is not set");
+    assertThatThrownBy(
+            () ->
+                ModelplaneClient.builder().fromEnvironment(java.util.Map.of("MODELPLANE_PSK", "k")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("MODELPLANE_URL is not set");
+    assertThat(
+            ModelplaneClient.builder()
+                .fromEnvironment(
+                    java.util.Map.of("MODELPLANE_URL", "http://h:1/", "MODELPLANE_PSK", "k"))
+                .build()
+                .baseUrl())
+        .isEqualTo("http://h:1");
+  }
+
+  @Test
+  void aRefusedConnectionNamesTheUrlAndTheCause() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String url = "http://127.0.0.1:" + port;
+    ModelplaneClient client =
+        ModelplaneClient.builder().baseUrl(url).psk("p").retryPolicy(RetryPolicy.none()).build();
+
+    assertThatThrownBy(() -> client.trainingJobs().get(JOB_ID))
+        .isInstanceOf(ModelplaneException.class)
+        .hasMessage(
+            "could not reach the Modelplane server at "
+                + url
+                + ": connection refused or host unreachable (ConnectException)");
+    assertThatThrownBy(() -> client.call(() -> client.trainingApi().getTrainingJob(JOB_ID)))
+        .hasMessageStartingWith("could not reach the Modelplane server at " + url + ": ");
+  }
 }

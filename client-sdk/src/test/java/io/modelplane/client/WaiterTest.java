@@ -33,6 +33,8 @@ class WaiterTest {
   private static final String JOB = "/api/automl/train/jobs/" + JOB_ID;
   private static final String RUN = "/api/models/churn/deployments/nightly/runs/" + RUN_ID;
 
+  private static final String DEPLOYMENT = "/api/models/churn/deployments/nightly";
+
   private final FakeTime time = new FakeTime();
 
   private Waiter.Builder waiter() {
@@ -149,6 +151,7 @@ class WaiterTest {
         Json.run(RUN_ID, "queued"),
         Json.run(RUN_ID, "running"),
         Json.run(RUN_ID, "succeeded"));
+    states(DEPLOYMENT, Json.deployment(UUID.randomUUID(), "nightly", "active"));
 
     DeploymentRunSummary run =
         client()
@@ -163,6 +166,7 @@ class WaiterTest {
   @Test
   void aDeploymentRunThatStaysQueuedTimesOut() {
     states(RUN, Json.run(RUN_ID, "queued"));
+    states(DEPLOYMENT, Json.deployment(UUID.randomUUID(), "nightly", "active"));
 
     assertThatThrownBy(
             () ->
@@ -172,6 +176,74 @@ class WaiterTest {
         .isInstanceOf(WaitTimeoutException.class)
         .hasMessageContaining("run " + RUN_ID + " of deployment churn/nightly")
         .hasMessageContaining("last seen: status queued");
+  }
+
+  @Test
+  void aReadyJobWithAnErrorEndsTheWaitAtOnceWithTheServersReason() {
+    String ready =
+        Json.trainingJob(JOB_ID, "ready")
+            .replace(
+                "\"status\":\"ready\"",
+                "\"status\":\"ready\",\"error_message\":\"No orchestrator is configured\"");
+    states(JOB, ready);
+
+    assertThatThrownBy(() -> client().trainingJobs().waitForTerminal(JOB_ID, Duration.ofHours(2)))
+        .asInstanceOf(type(WaitBlockedException.class))
+        .satisfies(
+            e -> {
+              assertThat(e.getMessage())
+                  .isEqualTo(
+                      "stopped waiting for training job "
+                          + JOB_ID
+                          + " to be complete or failed: it is ready and will not start on its"
+                          + " own: No orchestrator is configured");
+              assertThat(e.getLastValue()).isInstanceOf(AutoMLTrainingJobResponse.class);
+            });
+    assertThat(time.sleeps()).isEmpty();
+  }
+
+  @Test
+  void aReadyJobWithoutAnErrorIsAwaitedAsWritebacksMayStillMoveIt() {
+    states(JOB, Json.trainingJob(JOB_ID, "ready"), Json.trainingJob(JOB_ID, "complete"));
+
+    assertThat(client().trainingJobs().waitForTerminal(JOB_ID, Duration.ofMinutes(1)).getStatus())
+        .isEqualTo(AutoMLTrainingJobStatus.COMPLETE);
+  }
+
+  @Test
+  void aQueuedRunOfAStoppedDeploymentEndsTheWaitAtOnce() {
+    states(RUN, Json.run(RUN_ID, "queued"));
+    states(DEPLOYMENT, Json.deployment(UUID.randomUUID(), "nightly", "stopped"));
+
+    assertThatThrownBy(
+            () ->
+                client()
+                    .deploymentRuns()
+                    .waitForTerminal("churn", "nightly", RUN_ID, Duration.ofHours(1)))
+        .isInstanceOf(WaitBlockedException.class)
+        .hasMessageEndingWith(
+            "the run is queued but its deployment is stopped: it will not start until the"
+                + " deployment is started");
+    assertThat(time.sleeps()).isEmpty();
+  }
+
+  @Test
+  void theListenerSeesEveryPolledStateWithTheElapsedTime() {
+    states(
+        JOB,
+        Json.trainingJob(JOB_ID, "queued"),
+        Json.trainingJob(JOB_ID, "running"),
+        Json.trainingJob(JOB_ID, "complete"));
+    List<String> seen = new java.util.ArrayList<>();
+
+    client()
+        .trainingJobs()
+        .waitForTerminal(
+            JOB_ID,
+            Duration.ofMinutes(1),
+            (job, elapsed) -> seen.add(elapsed.toSeconds() + "s " + job.getStatus()));
+
+    assertThat(seen).containsExactly("0s queued", "1s running", "3s complete");
   }
 
   @Test
