@@ -75,6 +75,13 @@ public final class Main {
   private static final String PREFIX = "modelplane-dag-helper: ";
   private static final String RESULT_FILE_VARIABLE = "MODELPLANE_RESULT_FILE";
 
+  /** The statuses a training-status writeback may carry (AutoMLTrainingJobStatus). */
+  static final List<String> TRAINING_STATUSES =
+      List.of("ready", "queued", "running", "complete", "failed");
+
+  /** The statuses a run callback may carry (DeploymentRunStatus). */
+  static final List<String> RUN_STATUSES = List.of("queued", "running", "succeeded", "failed");
+
   private static final Set<String> GLOBAL_FLAGS =
       Set.of("url", "psk", "deadline-seconds", "initial-backoff-ms");
   private static final Map<String, Set<String>> COMMAND_FLAGS =
@@ -159,8 +166,8 @@ public final class Main {
 
   private static int trainingStatus(
       Invocation inv, WritebackClient client, AirflowContext airflow, PrintStream err) {
-    TrainingJobReporter job = new TrainingJobReporter(client, inv.required("job-id"));
-    String status = inv.required("status");
+    TrainingJobReporter job = new TrainingJobReporter(client, inv.uuid("job-id"));
+    String status = inv.oneOf("status", TRAINING_STATUSES);
     job.report(
         status,
         inv.flags.get("mlflow-run-id"),
@@ -173,7 +180,7 @@ public final class Main {
   private static int runStatus(
       Invocation inv, WritebackClient client, AirflowContext airflow, PrintStream err) {
     DeploymentRunReporter run = deploymentRun(inv, client, airflow);
-    String status = inv.required("status");
+    String status = inv.oneOf("status", RUN_STATUSES);
     run.report(status, rowsScored(inv), inv.flags.get("error-message"));
     log(err, run + ": " + status, airflow);
     return OK;
@@ -194,7 +201,7 @@ public final class Main {
       if (inv.flags.containsKey("airflow-run-id")) {
         throw new UsageException("--airflow-run-id is only for deployments");
       }
-      reporter = new TrainingJobReporter(client, inv.required("training-job"));
+      reporter = new TrainingJobReporter(client, inv.uuid("training-job"));
     } else if (inv.flags.containsKey("model") || inv.flags.containsKey("deployment")) {
       reporter = deploymentRun(inv, client, airflow);
     } else {
@@ -236,7 +243,9 @@ public final class Main {
     try {
       outcome = command.run();
     } catch (IOException e) {
-      reportFailureQuietly(reporter, "could not start command: " + e.getMessage(), err);
+      String reason = command.cannotStartReason(e);
+      err.println(PREFIX + reason);
+      reportFailureQuietly(reporter, reason, err);
       return COULD_NOT_START;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -257,7 +266,7 @@ public final class Main {
     }
     // Failing to report success fails the task (exit 3 or 4), so that Airflow retries or alerts.
     reporter.reportSuccess(result);
-    err.println(PREFIX + reporter + ": succeeded");
+    err.println(PREFIX + reporter + ": " + reporter.successStatus());
     return OK;
   }
 
@@ -441,6 +450,36 @@ public final class Main {
         }
       }
       return inv;
+    }
+
+    /** A required flag that must be a UUID (a training job id). */
+    String uuid(String name) {
+      String value = required(name);
+      try {
+        java.util.UUID.fromString(value);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--" + name + " must be a UUID, not '" + value + "'");
+      }
+      if (value.length() != 36) {
+        throw new UsageException("--" + name + " must be a UUID, not '" + value + "'");
+      }
+      return value.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A required flag that must be one of the given values. */
+    String oneOf(String name, List<String> allowed) {
+      String value = required(name);
+      if (!allowed.contains(value)) {
+        throw new UsageException(
+            "--"
+                + name
+                + " must be one of "
+                + String.join(", ", allowed)
+                + ", not '"
+                + value
+                + "'");
+      }
+      return value;
     }
 
     String required(String name) {

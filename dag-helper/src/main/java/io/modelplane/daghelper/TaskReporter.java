@@ -14,6 +14,16 @@ public interface TaskReporter {
   void running();
 
   /**
+   * The status {@link #reportSuccess} reports, for messages: {@code complete} for a training job,
+   * {@code succeeded} for a deployment run.
+   *
+   * @return the status name
+   */
+  default String successStatus() {
+    return "succeeded";
+  }
+
+  /**
    * Reports that the task succeeded.
    *
    * @param result what the task produced; fields it does not apply to are ignored

@@ -60,6 +60,11 @@ public final class TrainingJobReporter implements TaskReporter {
   }
 
   @Override
+  public String successStatus() {
+    return "complete";
+  }
+
+  @Override
   public void reportSuccess(TaskResult result) {
     complete(result.mlflowRunId(), result.registeredModelName());
   }

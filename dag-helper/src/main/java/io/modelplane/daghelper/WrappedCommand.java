@@ -46,6 +46,22 @@ final class WrappedCommand {
   }
 
   /**
+   * Why the command could not be started, for the task log and the server: {@code cannot start
+   * 'xyz': No such file or directory}.
+   *
+   * @param e what {@link #run()} threw
+   * @return one line
+   */
+  String cannotStartReason(IOException e) {
+    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    // ProcessBuilder says: Cannot run program "xyz": error=2, No such file or directory
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("error=\\d+, (.*)$").matcher(message);
+    String reason = m.find() ? m.group(1) : message;
+    return "cannot start '" + redact.apply(command.get(0)) + "': " + redact.apply(reason);
+  }
+
+  /**
    * Runs the command to its end.
    *
    * @throws IOException when it cannot be started

@@ -217,7 +217,7 @@ public final class WritebackClient {
         retryAfter = retryAfter(response);
       } catch (IOException e) {
         networkError = e;
-        problem = e.getMessage() == null ? e.getClass().getSimpleName() : e.toString();
+        problem = describe(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new ServerUnreachableException("interrupted while sending " + method + " " + path, e);
@@ -229,7 +229,7 @@ public final class WritebackClient {
             String.format(
                 "gave up on %s %s after %d attempts in %d s; last: %s",
                 method,
-                path,
+                baseUrl + path,
                 attempt,
                 Duration.ofNanos(System.nanoTime() - start).toSeconds(),
                 problem),
@@ -244,8 +244,8 @@ public final class WritebackClient {
       }
       log.accept(
           String.format(
-              "modelplane-dag-helper: %s %s failed (%s); retry %d in %d ms",
-              method, path, problem, attempt, wait.toMillis()));
+              "modelplane-dag-helper: %s %s failed: %s; retry %d in %d ms",
+              method, baseUrl + path, problem, attempt, wait.toMillis()));
       try {
         Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
       } catch (InterruptedException e) {
@@ -253,6 +253,37 @@ public final class WritebackClient {
         throw new ServerUnreachableException("interrupted while sending " + method + " " + path, e);
       }
     }
+  }
+
+  /**
+   * A network error in words: its first message in the cause chain, or a phrase for the type (the
+   * JDK's HTTP client throws a {@code ConnectException} without a message for a refused
+   * connection), and the type, e.g. {@code connection refused or host unreachable
+   * (ConnectException)}.
+   */
+  static String describe(IOException e) {
+    String message = null;
+    String phrase = null;
+    Throwable t = e;
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (message == null && t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+      if (phrase == null) {
+        if (t instanceof java.net.ConnectException) {
+          phrase = "connection refused or host unreachable";
+        } else if (t instanceof java.nio.channels.UnresolvedAddressException
+            || t instanceof java.net.UnknownHostException) {
+          phrase = "unknown host";
+        } else if (t instanceof java.net.http.HttpTimeoutException) {
+          phrase = "timed out";
+        } else if (t instanceof java.io.EOFException) {
+          phrase = "the connection was closed before a response arrived";
+        }
+      }
+    }
+    String what = message != null ? message : phrase != null ? phrase : "network error";
+    return what + " (" + e.getClass().getSimpleName() + ")";
   }
 
   private HttpRequest request(String method, String path, byte[] json, long deadline) {

@@ -210,7 +210,9 @@ class MainTest {
 
     assertThat(code).isZero();
     server.verify(3, putRequestedFor(urlEqualTo(STATUS_PATH)));
-    assertThat(stderr()).contains("HTTP 503").contains("retry 2");
+    assertThat(stderr())
+        .contains("PUT " + server.baseUrl() + STATUS_PATH + " failed: HTTP 503; retry 1 in ")
+        .contains("retry 2");
   }
 
   @Test
@@ -222,17 +224,25 @@ class MainTest {
                     .withStatus(422)
                     .withHeader("Content-Type", "application/json")
                     .withBody(
-                        "{\"detail\":[{\"loc\":[\"body\",\"status\"],"
-                            + "\"msg\":\"Input should be 'ready', 'queued', 'running', "
-                            + "'complete' or 'failed'\",\"type\":\"enum\"}]}")));
+                        "{\"detail\":[{\"loc\":[\"body\",\"mlflow_run_id\"],"
+                            + "\"msg\":\"String should have at most 256 characters\","
+                            + "\"type\":\"string_too_long\"}]}")));
 
-    int code = run("training-status", "--job-id", JOB_ID, "--status", "done");
+    int code =
+        run(
+            "training-status",
+            "--job-id",
+            JOB_ID,
+            "--status",
+            "complete",
+            "--mlflow-run-id",
+            "r".repeat(300));
 
     assertThat(code).isEqualTo(Main.REJECTED);
     server.verify(1, putRequestedFor(urlEqualTo(STATUS_PATH)));
     assertThat(stderr())
         .contains("HTTP 422")
-        .contains("body.status: Input should be 'ready', 'queued', 'running'");
+        .contains("body.mlflow_run_id: String should have at most 256 characters");
   }
 
   @Test
@@ -306,10 +316,25 @@ class MainTest {
     env.put("MODELPLANE_URL", "http://127.0.0.1:" + port);
 
     int code =
-        run(env, "--deadline-seconds", "1", "training-status", "--job-id", JOB_ID, "--status", "x");
+        run(
+            env,
+            "--deadline-seconds",
+            "1",
+            "training-status",
+            "--job-id",
+            JOB_ID,
+            "--status",
+            "running");
 
     assertThat(code).isEqualTo(Main.UNREACHABLE);
-    assertThat(stderr()).contains("gave up on PUT " + STATUS_PATH);
+    String url = "http://127.0.0.1:" + port + STATUS_PATH;
+    assertThat(stderr())
+        .contains(
+            "PUT "
+                + url
+                + " failed: connection refused or host unreachable (ConnectException);"
+                + " retry 1 in ")
+        .contains("gave up on PUT " + url);
   }
 
   @Test
@@ -425,9 +450,44 @@ class MainTest {
     int code = run("wrap", "--training-job", JOB_ID, "--", "/nonexistent/program");
 
     assertThat(code).isEqualTo(Main.COULD_NOT_START);
-    assertThat(received())
+    List<Map.Entry<String, JsonNode>> requests = received();
+    assertThat(requests)
         .extracting(r -> r.getValue().get("status").asText())
         .containsExactly("running", "failed");
+    String reason = "cannot start '/nonexistent/program': No such file or directory";
+    assertThat(requests.get(1).getValue().get("error_message").asText()).isEqualTo(reason);
+    assertThat(stderr()).contains("modelplane-dag-helper: " + reason + "\n");
+  }
+
+  @Test
+  void wrapOfATrainingJobPrintsComplete() throws Exception {
+    stubTraining();
+
+    int code = run("wrap", "--training-job", JOB_ID, "--", "true");
+
+    assertThat(code).isZero();
+    assertThat(stderr())
+        .contains("training job " + JOB_ID + ": complete")
+        .doesNotContain("succeeded");
+  }
+
+  @Test
+  void aBadStatusOrANonUuidJobIdIsAUsageErrorBeforeAnyRequest() throws Exception {
+    stubTraining();
+
+    int badStatus = run("training-status", "--job-id", JOB_ID, "--status", "done");
+    int badRunStatus =
+        run("run-status", "--model", "churn", "--deployment", "nightly", "--status", "complete");
+    int badId = run("training-status", "--job-id", "42", "--status", "running");
+    int badWrapId = run("wrap", "--training-job", "job-42", "--", "true");
+
+    assertThat(List.of(badStatus, badRunStatus, badId, badWrapId)).containsOnly(Main.USAGE);
+    assertThat(stderr())
+        .contains("--status must be one of ready, queued, running, complete, failed, not 'done'")
+        .contains("--status must be one of queued, running, succeeded, failed, not 'complete'")
+        .contains("--job-id must be a UUID, not '42'")
+        .contains("--training-job must be a UUID, not 'job-42'");
+    assertThat(server.getAllServeEvents()).isEmpty();
   }
 
   @Test

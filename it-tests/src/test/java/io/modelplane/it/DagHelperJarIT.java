@@ -167,12 +167,16 @@ class DagHelperJarIT {
 
     DagHelperCli.Result invalid =
         dagHelper.run("training-status", "--job-id", jobId.toString(), "--status", "done");
+    DagHelperCli.Result notAllowed =
+        dagHelper.run("training-status", "--job-id", jobId.toString(), "--status", "complete");
     DagHelperCli.Result unknown =
         dagHelper.run(
             "training-status", "--job-id", UUID.randomUUID().toString(), "--status", "running");
 
-    assertThat(invalid.exitCode()).as(invalid.toString()).isEqualTo(3);
-    assertThat(invalid.stderr()).contains("HTTP 422").contains("body.status");
+    assertThat(invalid.exitCode()).as(invalid.toString()).isEqualTo(2);
+    assertThat(invalid.stderr()).contains("--status must be one of");
+    assertThat(notAllowed.exitCode()).as(notAllowed.toString()).isEqualTo(3);
+    assertThat(notAllowed.stderr()).contains("HTTP 409");
     assertThat(unknown.exitCode()).as(unknown.toString()).isEqualTo(3);
     assertThat(unknown.stderr()).contains("HTTP 404");
     assertThat(job(jobId).getStatus()).isEqualTo(AutoMLTrainingJobStatus.READY);
