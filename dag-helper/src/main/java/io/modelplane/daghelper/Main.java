@@ -54,7 +54,8 @@ public final class Main {
             [--result-file PATH] -- COMMAND [ARGS...]
             Reports running, runs COMMAND (stdout passed through, stderr echoed), then
             complete/succeeded if it exits 0, else failed with its last 20 stderr lines.
-            Exits with COMMAND's code (127: could not start). COMMAND gets the variable
+            Exits with COMMAND's code; 127 when it cannot start (the reason is printed
+            and reported as the error message). COMMAND gets the variable
             MODELPLANE_RESULT_FILE (not MODELPLANE_PSK) and may write a JSON object there:
             {"mlflow_run_id": "..", "registered_model_name": "..", "rows_scored": 123}.
 
@@ -68,8 +69,10 @@ public final class Main {
 
       --airflow-run-id defaults to $AIRFLOW_CTX_DAG_RUN_ID; --result-file to
       $MODELPLANE_RESULT_FILE, else a temporary file (a stale file is deleted first).
-      Exit codes: 0 ok, 2 usage error, 3 rejected by the server (4xx, 501), 4 server
-      unreachable or deadline reached.
+      STATUS is one of the API's: ready, queued, running, complete, failed (training)
+      or queued, running, succeeded, failed (runs); ID is the job's UUID.
+      Exit codes: 0 ok, 2 usage error (nothing sent), 3 rejected by the server (4xx,
+      501), 4 server unreachable or deadline reached.
       """;
 
   private static final String PREFIX = "modelplane-dag-helper: ";
