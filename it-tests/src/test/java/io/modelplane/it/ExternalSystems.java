@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.modelplane.testsupport.oidc.TestIssuer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.modelplane.it;
+package io.modelplane.testsupport.oidc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigInteger;
@@ -18,14 +18,14 @@ import java.util.Map;
 
 /**
  * A Keycloak realm as far as the server sees it: RS256 access tokens signed with a key of its own,
- * and the JWKS document that {@link ExternalSystems} serves at the realm's certs URL. Plain JDK
+ * and the JWKS document that a test serves at the realm's certs URL ({@link #JWKS_PATH}). Plain JDK
  * crypto, so the tests do not share the server's JWT library.
  */
-final class TestIssuer {
+public final class TestIssuer {
 
-  static final String ISSUER = "https://sso.modelplane.test/realms/ml";
-  static final String AUDIENCE = "modelplane";
-  static final String JWKS_PATH = "/realms/ml/protocol/openid-connect/certs";
+  public static final String ISSUER = "https://sso.modelplane.test/realms/ml";
+  public static final String AUDIENCE = "modelplane";
+  public static final String JWKS_PATH = "/realms/ml/protocol/openid-connect/certs";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -33,7 +33,7 @@ final class TestIssuer {
   private final KeyPair keys;
   private final String keyId = "it-key-1";
 
-  TestIssuer() {
+  public TestIssuer() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
@@ -44,7 +44,7 @@ final class TestIssuer {
   }
 
   /** The JWKS document with this realm's public key. */
-  String jwks() {
+  public String jwks() {
     RSAPublicKey key = (RSAPublicKey) keys.getPublic();
     Map<String, Object> jwk = new LinkedHashMap<>();
     jwk.put("kty", "RSA");
@@ -57,12 +57,12 @@ final class TestIssuer {
   }
 
   /** A valid access token of {@code user} with these realm roles, for the Modelplane audience. */
-  String token(String user, List<String> roles) {
+  public String token(String user, List<String> roles) {
     return token(user, roles, AUDIENCE);
   }
 
   /** An access token for another audience (or a wrong one). */
-  String token(String user, List<String> roles, String audience) {
+  public String token(String user, List<String> roles, String audience) {
     Instant now = Instant.now();
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("iss", ISSUER);
