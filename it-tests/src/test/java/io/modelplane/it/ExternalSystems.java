@@ -93,9 +93,12 @@ final class ExternalSystems implements AutoCloseable {
 
   Map<String, String> oidcEnv() {
     return Map.of(
-        "MODELPLANE_OIDC_ISSUER", TestIssuer.ISSUER,
-        "MODELPLANE_OIDC_JWKS_URL", baseUrl() + TestIssuer.JWKS_PATH,
-        "MODELPLANE_OIDC_AUDIENCE", TestIssuer.AUDIENCE);
+        "MODELPLANE_OIDC_ISSUER",
+        issuer.issuer(),
+        "MODELPLANE_OIDC_JWKS_URL",
+        baseUrl() + TestIssuer.JWKS_PATH,
+        "MODELPLANE_OIDC_AUDIENCE",
+        TestIssuer.AUDIENCE);
   }
 
   /** Everything: Airflow, MLflow and the issuer. */

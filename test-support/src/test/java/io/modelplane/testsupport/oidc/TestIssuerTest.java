@@ -39,8 +39,34 @@ class TestIssuerTest {
     assertThat(header.get("kid").asText()).isEqualTo(jwk.get("kid").asText());
     JsonNode claims = JSON.readTree(b64.decode(parts[1]));
     assertThat(claims.get("iss").asText()).isEqualTo(TestIssuer.ISSUER);
-    assertThat(claims.get("aud").asText()).isEqualTo(TestIssuer.AUDIENCE);
+    assertThat(claims.get("aud").get(0).asText()).isEqualTo(TestIssuer.AUDIENCE);
     assertThat(claims.get("preferred_username").asText()).isEqualTo("ana");
     assertThat(claims.get("realm_access").get("roles").get(0).asText()).isEqualTo("data-science");
+  }
+
+  @Test
+  void aServingIssuerPublishesRotatedKeysAndCountsFetches() throws Exception {
+    try (TestIssuer issuer = TestIssuer.serving()) {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.http.HttpRequest get =
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(issuer.jwksUrl())).build();
+      JsonNode first =
+          JSON.readTree(http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(first.get("keys"))
+          .extracting(key -> key.get("kty").asText())
+          .containsExactly("RSA", "EC");
+      issuer.rotate();
+      JsonNode second =
+          JSON.readTree(http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+      assertThat(second.get("keys")).hasSize(3);
+      assertThat(issuer.jwksFetches()).isEqualTo(2);
+      assertThat(issuer.issuer()).startsWith("http://127.0.0.1:").endsWith("/realms/ml");
+      String kid =
+          JSON.readTree(Base64.getUrlDecoder().decode(issuer.token("ana").split("\\.")[0]))
+              .get("kid")
+              .asText();
+      assertThat(kid).isEqualTo(second.get("keys").get(0).get("kid").asText());
+      assertThat(issuer.unsigned(issuer.claims("ana", List.of()).build())).endsWith(".");
+    }
   }
 }
