@@ -6,11 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.testsupport.airflow.AirflowTaskRunner;
 import io.modelplane.testsupport.airflow.AirflowTaskRunner.TaskResult;
+import io.modelplane.testsupport.airflow.RecordingCommand;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,12 +57,11 @@ class RenderedDagsRunUnderAirflowStandInTest {
     values.put("schedule", "0 2 * * *");
     Path dag = write("scoring.py", renderer.render(DagRenderer.SCORING_DAG, values));
 
-    Path log = dir.resolve("java.log");
-    TaskResult result =
-        airflow.run(dag, "score", "manual__1", "{\"snapshot_id\": 7}", fakeJava(log, 0));
+    RecordingCommand java = RecordingCommand.create(dir, "java");
+    TaskResult result = airflow.run(dag, "score", "manual__1", "{\"snapshot_id\": 7}", env(java));
 
     assertThat(result.exitCode()).as(result.output()).isZero();
-    List<List<String>> calls = calls(log);
+    List<List<String>> calls = java.calls().stream().map(RecordingCommand.Call::argv).toList();
     assertThat(calls).hasSize(1);
     List<String> argv = calls.get(0);
     assertThat(argv).containsSequence("wrap", "--model", HOSTILE, "--deployment", "nightly");
@@ -86,11 +84,11 @@ class RenderedDagsRunUnderAirflowStandInTest {
                     "modelplane_url", "http://modelplane.test",
                     "job_json", jobJson)));
 
-    Path log = dir.resolve("java.log");
-    TaskResult result = airflow.run(dag, "train", "manual__2", "{}", fakeJava(log, 3));
+    RecordingCommand java = RecordingCommand.create(dir, "java", 3, "wrap");
+    TaskResult result = airflow.run(dag, "train", "manual__2", "{}", env(java));
 
     assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
-    List<List<String>> calls = calls(log);
+    List<List<String>> calls = java.calls().stream().map(RecordingCommand.Call::argv).toList();
     assertThat(calls).hasSize(2);
     List<String> wrap = calls.get(0);
     assertThat(wrap).containsSequence("wrap", "--training-job", "j-1", "--", "trainer-stand-in");
@@ -104,39 +102,11 @@ class RenderedDagsRunUnderAirflowStandInTest {
     return Files.writeString(dir.resolve(name), source);
   }
 
-  /** A {@code java} that appends its argv to a log and exits with a code for {@code wrap}. */
-  private Map<String, String> fakeJava(Path log, int wrapExitCode) throws IOException {
-    Path java = dir.resolve("fake-java");
-    Files.writeString(
-        java,
-        "#!/usr/bin/env python3\n"
-            + "import json, os, sys\n"
-            + "with open(os.environ['FAKE_JAVA_LOG'], 'a') as f:\n"
-            + "    f.write(json.dumps(sys.argv[1:]) + '\\n')\n"
-            + "sys.exit(int(os.environ['FAKE_JAVA_EXIT']) if 'wrap' in sys.argv else 0)\n");
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+  private static Map<String, String> env(RecordingCommand java) {
     return Map.of(
-        "MODELPLANE_JAVA",
-        java.toString(),
-        "MODELPLANE_DAG_HELPER_JAR",
-        "/opt/helper.jar",
-        "MODELPLANE_SCORER_COMMAND",
-        "scorer-stand-in",
-        "MODELPLANE_TRAINER_COMMAND",
-        "trainer-stand-in",
-        "FAKE_JAVA_LOG",
-        log.toString(),
-        "FAKE_JAVA_EXIT",
-        Integer.toString(wrapExitCode));
-  }
-
-  private static List<List<String>> calls(Path log) throws IOException {
-    List<List<String>> calls = new ArrayList<>();
-    for (String line : Files.readAllLines(log)) {
-      List<String> argv = new ArrayList<>();
-      JSON.readTree(line).forEach(node -> argv.add(node.asText()));
-      calls.add(argv);
-    }
-    return calls;
+        "MODELPLANE_JAVA", java.executable().toString(),
+        "MODELPLANE_DAG_HELPER_JAR", "/opt/helper.jar",
+        "MODELPLANE_SCORER_COMMAND", "scorer-stand-in",
+        "MODELPLANE_TRAINER_COMMAND", "trainer-stand-in");
   }
 }

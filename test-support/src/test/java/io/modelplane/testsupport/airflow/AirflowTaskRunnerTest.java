@@ -2,32 +2,22 @@ package io.modelplane.testsupport.airflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.testsupport.airflow.AirflowTaskRunner.TaskResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs DAG files under the stand-in: a small hand-written one, and the server's two DAG templates
- * rendered here by plain substitution, with a fake {@code java} that records how dag-helper was
- * called.
+ * Runs DAG files under the stand-in, hand-written in the shape of Modelplane's DAGs (the server
+ * module runs its real rendered DAGs the same way: RenderedDagsRunUnderAirflowStandInTest).
  */
 class AirflowTaskRunnerTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path TEMPLATES =
-      Path.of("..", "server", "src", "main", "resources", "templates");
   private static AirflowTaskRunner airflow;
 
   @TempDir Path dir;
@@ -111,132 +101,63 @@ class AirflowTaskRunnerTest {
     assertThat(result.stderr()).contains("unexpected keyword argument 'no_such_argument'");
   }
 
+  /** The shape of Modelplane's DAGs: the task runs a command, the failure callback another. */
+  private static final String COMMAND_DAG =
+      """
+      import os
+      import subprocess
+      import pendulum
+      from airflow import DAG
+      from airflow.operators.python import PythonOperator
+
+      def run(**context):
+          java = os.environ.get("MODELPLANE_JAVA", "java")
+          env = dict(os.environ)
+          env.setdefault("MODELPLANE_URL", "http://modelplane.test")
+          subprocess.run([java, "-jar", "helper.jar", "wrap", "--airflow-run-id", context["run_id"]],
+                         env=env, check=True)
+
+      def report_failure(context):
+          java = os.environ.get("MODELPLANE_JAVA", "java")
+          subprocess.run([java, "-jar", "helper.jar", "run-status", "--status", "failed",
+                          "--error-message", str(context["exception"])], check=False)
+
+      with DAG(dag_id="commands", schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+               catchup=False, is_paused_upon_creation=True, max_active_runs=1) as dag:
+          PythonOperator(task_id="run", python_callable=run, on_failure_callback=report_failure)
+      """;
+
   @Test
-  void theRenderedScoringDagRunsTheScorerInsideDagHelperWrap() throws IOException {
-    String deploymentJson =
-        "{\"name\": \"nightly\", \"model_name\": \"churn\", \"source\": {\"snapshot_id\": 42}}";
-    Path dag =
-        render(
-            "scoring_dag.py.peb",
-            Map.of(
-                "dag_id", "mp_score_churn_nightly",
-                "modelplane_url", "http://modelplane.test",
-                "deployment_json", deploymentJson,
-                "schedule", "0 2 * * *"));
-    Path log = dir.resolve("java.log");
+  void aTaskRunsItsCommandWithTheGivenEnvironmentOnly() throws IOException {
+    Path dag = Files.writeString(dir.resolve("commands.py"), COMMAND_DAG);
+    RecordingCommand java = RecordingCommand.create(dir, "java");
     TaskResult result =
         airflow.run(
-            dag,
-            "score",
-            "scheduled__2024-05-01T02:00:00+00:00",
-            "{\"tags\": {\"k\": \"v\"}}",
-            fakeJava(log, 0));
+            dag, "run", "manual__7", "{}", Map.of("MODELPLANE_JAVA", java.executable().toString()));
     assertThat(result.exitCode()).as(result.output()).isZero();
-    List<JsonNode> calls = calls(log);
-    assertThat(calls).hasSize(1);
-    List<String> argv = strings(calls.get(0).get("argv"));
-    assertThat(argv.subList(0, 12))
-        .containsExactly(
-            "-jar",
-            "/opt/helper.jar",
-            "wrap",
-            "--model",
-            "churn",
-            "--deployment",
-            "nightly",
-            "--airflow-run-id",
-            "scheduled__2024-05-01T02:00:00+00:00",
-            "--",
-            "my-scorer",
-            "--x");
-    assertThat(argv).contains("--snapshot-id", "42", "--run-tags-json", "{\"k\": \"v\"}");
-    assertThat(calls.get(0).get("MODELPLANE_URL").asText()).isEqualTo("http://modelplane.test");
+    assertThat(java.calls())
+        .singleElement()
+        .satisfies(
+            call -> {
+              assertThat(call.argv())
+                  .containsExactly("-jar", "helper.jar", "wrap", "--airflow-run-id", "manual__7");
+              assertThat(call.env())
+                  .containsOnlyKeys("MODELPLANE_JAVA", "MODELPLANE_URL")
+                  .containsEntry("MODELPLANE_URL", "http://modelplane.test");
+            });
   }
 
   @Test
-  void aFailedTrainerRunEndsInTheFailureCallbackReportingFailed() throws IOException {
-    Path dag =
-        render(
-            "training_dag.py.peb",
-            Map.of(
-                "dag_id", "mp_train_j1",
-                "modelplane_url", "http://modelplane.test",
-                "job_json", "{\"job_id\": \"j1\", \"name\": \"churn\"}"));
-    Path log = dir.resolve("java.log");
-    TaskResult result = airflow.run(dag, "train", "manual__1", "{}", fakeJava(log, 3));
+  void aFailedCommandEndsInTheFailureCallbacksCommand() throws IOException {
+    Path dag = Files.writeString(dir.resolve("commands.py"), COMMAND_DAG);
+    RecordingCommand java = RecordingCommand.create(dir, "java", 3, "wrap");
+    TaskResult result =
+        airflow.run(
+            dag, "run", "manual__8", "{}", Map.of("MODELPLANE_JAVA", java.executable().toString()));
     assertThat(result.exitCode()).isEqualTo(1);
-    List<JsonNode> calls = calls(log);
-    assertThat(calls).hasSize(2);
-    assertThat(strings(calls.get(0).get("argv")))
-        .containsSequence("wrap", "--training-job", "j1", "--", "my-scorer", "--x", "--job-json");
-    List<String> callback = strings(calls.get(1).get("argv"));
-    assertThat(callback)
-        .containsSequence("training-status", "--job-id", "j1", "--status", "failed");
+    assertThat(java.calls()).hasSize(2);
+    List<String> callback = java.calls().get(1).argv();
+    assertThat(callback).containsSequence("run-status", "--status", "failed");
     assertThat(callback.get(callback.size() - 1)).contains("returned non-zero exit status 3");
-  }
-
-  /** Renders a server template the way DagRenderer does: every value a Python string literal. */
-  private Path render(String template, Map<String, String> values) throws IOException {
-    String text = Files.readString(TEMPLATES.resolve(template));
-    text =
-        text.replaceAll(
-            "\\{% if schedule is null %}None\\{% else %}\\{\\{ schedule }}\\{% endif %}",
-            Matcher.quoteReplacement(
-                values.containsKey("schedule") ? pythonString(values.get("schedule")) : "None"));
-    Matcher matcher = Pattern.compile("\\{\\{ (\\w+) }}").matcher(text);
-    StringBuilder out = new StringBuilder();
-    while (matcher.find()) {
-      String value = values.get(matcher.group(1));
-      assertThat(value).as("value for " + matcher.group(1)).isNotNull();
-      matcher.appendReplacement(out, Matcher.quoteReplacement(pythonString(value)));
-    }
-    matcher.appendTail(out);
-    assertThat(out.toString()).doesNotContain("{{").doesNotContain("{%");
-    return Files.writeString(dir.resolve(template.replace(".peb", "")), out.toString());
-  }
-
-  private static String pythonString(String value) {
-    return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  /** A {@code java} that appends its argv and MODELPLANE_URL to a log and exits with a code. */
-  private Map<String, String> fakeJava(Path log, int exitCode) throws IOException {
-    Path java = dir.resolve("fake-java");
-    Files.writeString(
-        java,
-        "#!/usr/bin/env python3\n"
-            + "import json, os, sys\n"
-            + "with open(os.environ['FAKE_JAVA_LOG'], 'a') as f:\n"
-            + "    f.write(json.dumps({'argv': sys.argv[1:],"
-            + " 'MODELPLANE_URL': os.environ.get('MODELPLANE_URL')}) + '\\n')\n"
-            + "sys.exit(int(os.environ['FAKE_JAVA_EXIT']) if 'wrap' in sys.argv else 0)\n");
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return Map.of(
-        "MODELPLANE_JAVA",
-        java.toString(),
-        "MODELPLANE_DAG_HELPER_JAR",
-        "/opt/helper.jar",
-        "MODELPLANE_SCORER_COMMAND",
-        "my-scorer --x",
-        "MODELPLANE_TRAINER_COMMAND",
-        "my-scorer --x",
-        "FAKE_JAVA_LOG",
-        log.toString(),
-        "FAKE_JAVA_EXIT",
-        Integer.toString(exitCode));
-  }
-
-  private static List<JsonNode> calls(Path log) throws IOException {
-    List<JsonNode> calls = new ArrayList<>();
-    for (String line : Files.readAllLines(log)) {
-      calls.add(JSON.readTree(line));
-    }
-    return calls;
-  }
-
-  private static List<String> strings(JsonNode array) {
-    List<String> values = new ArrayList<>();
-    array.forEach(node -> values.add(node.asText()));
-    return values;
   }
 }
