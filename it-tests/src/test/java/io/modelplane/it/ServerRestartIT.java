@@ -9,6 +9,7 @@ import io.modelplane.client.model.AutoMLTrainingStatusUpdate;
 import io.modelplane.client.model.DeploymentResponse;
 import io.modelplane.client.model.DeploymentRunSummary;
 import io.modelplane.client.model.DeploymentStatus;
+import io.modelplane.testsupport.process.ServerJarProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -222,7 +223,7 @@ class ServerRestartIT {
   void twoServersStartingAtOnceOnTheSameEmptyDatabaseMigrateItOnce() throws Exception {
     // A rolling deployment: two new server processes on one new database at the same moment.
     try (PostgresDatabase db = PostgresDatabase.create()) {
-      List<CompletableFuture<ServerProcess>> starting = new ArrayList<>();
+      List<CompletableFuture<ServerJarProcess>> starting = new ArrayList<>();
       List<Path> dataDirs = new ArrayList<>();
       for (String name : List.of("migrate-race-a", "migrate-race-b")) {
         Map<String, String> env = new java.util.HashMap<>(db.serverEnv());
@@ -231,9 +232,9 @@ class ServerRestartIT {
         env.put("MODELPLANE_DATA_DIR", dataDirs.get(dataDirs.size() - 1).toString());
         starting.add(CompletableFuture.supplyAsync(() -> ServerProcess.start(name, env)));
       }
-      List<ServerProcess> servers = new ArrayList<>();
+      List<ServerJarProcess> servers = new ArrayList<>();
       try {
-        for (CompletableFuture<ServerProcess> future : starting) {
+        for (CompletableFuture<ServerJarProcess> future : starting) {
           servers.add(future.get(2, TimeUnit.MINUTES));
         }
         assertThat(history(db))
@@ -246,7 +247,7 @@ class ServerRestartIT {
                         ? 3
                         : server.log().contains("(0 migrations applied now)") ? 0 : -1)
             .containsExactlyInAnyOrder(3, 0);
-        for (ServerProcess server : servers) {
+        for (ServerJarProcess server : servers) {
           try (ContractProxy proxy = ContractProxy.start(server.baseUrl())) {
             assertThat(
                     ModelplaneClient.builder().baseUrl(proxy.baseUrl()).build().ping().getStatus())
@@ -255,8 +256,8 @@ class ServerRestartIT {
           }
         }
       } finally {
-        for (CompletableFuture<ServerProcess> future : starting) {
-          future.thenAccept(ServerProcess::close).exceptionally(e -> null).join();
+        for (CompletableFuture<ServerJarProcess> future : starting) {
+          future.thenAccept(ServerJarProcess::close).exceptionally(e -> null).join();
         }
         dataDirs.forEach(ServerUnderTest::deleteRecursively);
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.testsupport.process.ServerJarProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,7 +66,7 @@ class ServerStartupIT {
   @Test
   void refusesToStartWithExitCode2NamingTheVariableWhenThePlatformPskIsMissing(
       @TempDir Path dataDir) {
-    try (ServerProcess server =
+    try (ServerJarProcess server =
         ServerProcess.launch("startup-no-psk", Map.of("MODELPLANE_DATA_DIR", dataDir.toString()))) {
       int exitCode = server.awaitExit(ServerProcess.START_TIMEOUT);
 

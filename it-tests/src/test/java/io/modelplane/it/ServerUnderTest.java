@@ -3,6 +3,7 @@ package io.modelplane.it;
 import io.modelplane.client.ModelplaneClient;
 import io.modelplane.client.RetryPolicy;
 import io.modelplane.client.Waiter;
+import io.modelplane.testsupport.process.ServerJarProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ final class ServerUnderTest implements AutoCloseable {
   private final Path dataDir;
   private final Map<String, String> env = new LinkedHashMap<>();
   private final ContractProxy proxy;
-  private ServerProcess server;
+  private ServerJarProcess server;
 
   private ServerUnderTest(String name, PostgresDatabase database, Map<String, String> extraEnv) {
     this.name = name;
@@ -76,7 +77,7 @@ final class ServerUnderTest implements AutoCloseable {
    * Starts a (new) server process on the same database and data directory, with these settings
    * changed, and points the proxy at it. The previous process must be gone.
    */
-  ServerProcess startAgain(Map<String, String> changes) {
+  ServerJarProcess startAgain(Map<String, String> changes) {
     if (server != null && server.isAlive()) {
       throw new IllegalStateException("the previous server process is still running");
     }
@@ -110,7 +111,7 @@ final class ServerUnderTest implements AutoCloseable {
     return proxy;
   }
 
-  ServerProcess server() {
+  ServerJarProcess server() {
     return server;
   }
 
