@@ -22,25 +22,24 @@ import org.slf4j.LoggerFactory;
  * OperationRules}, run after authentication; the decision itself is {@link AccessPolicy}'s. Valid
  * credentials without the right answer 403 before the operation does anything. A rule about a
  * resource that does not exist lets the request through, so the operation answers 404.
+ *
+ * <p>Rules about a deployment are not decided here: a deployment can appear, change its roles or be
+ * archived between this filter and the change. The deployment services decide them on the row as
+ * locked by the change's own transaction ({@code DeploymentRows.lockForChange}).
  */
 public final class AuthorizationFeature implements DynamicFeature {
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizationFeature.class);
 
   private final AccessPolicy policy;
   private final Function<UUID, Optional<String>> trainingJobOwners;
-  private final DeploymentAccess deployments;
 
   /**
    * @param trainingJobOwners the owner of a training job, empty when there is no such job
-   * @param deployments the roles and owner of a deployment
    */
   public AuthorizationFeature(
-      AccessPolicy policy,
-      Function<UUID, Optional<String>> trainingJobOwners,
-      DeploymentAccess deployments) {
+      AccessPolicy policy, Function<UUID, Optional<String>> trainingJobOwners) {
     this.policy = policy;
     this.trainingJobOwners = trainingJobOwners;
-    this.deployments = deployments;
   }
 
   @Override
@@ -96,15 +95,7 @@ public final class AuthorizationFeature implements DynamicFeature {
           }
         }
         case DEPLOYMENT -> {
-          String model = request.getUriInfo().getPathParameters().getFirst("model");
-          String name = request.getUriInfo().getPathParameters().getFirst("name");
-          Optional<DeploymentAccess.Grant> grant = deployments.lookup(model, name);
-          if (grant.isPresent()
-              && !policy.canAccessDeployment(
-                  caller, grant.get().allowedRoles(), grant.get().owner())) {
-            forbid(
-                request, caller, "this needs the platform PSK or a role allowed on the deployment");
-          }
+          // Decided by the deployment services on the locked row (see the class comment).
         }
         case NONE -> {
           if (!policy.allows(caller, action, null)) {
