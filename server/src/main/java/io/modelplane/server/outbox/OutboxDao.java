@@ -54,6 +54,18 @@ public interface OutboxDao {
       """)
   int claim(long taskId, Instant seen, Instant leaseUntil, String leaseNote);
 
+  /**
+   * Ends a task whose last allowed attempt's lease expired, unless another worker took it first.
+   *
+   * @return 1 when this worker ended it
+   */
+  @SqlUpdate(
+      """
+      UPDATE outbox_tasks SET state = 'failed', last_error = :lastError, finished_at = :now
+       WHERE task_id = :taskId AND state = 'pending' AND next_attempt_at = :seen
+      """)
+  int abandon(long taskId, Instant seen, String lastError, Instant now);
+
   @SqlUpdate(
       "UPDATE outbox_tasks SET state = :state, last_error = :lastError, finished_at = :now"
           + " WHERE task_id = :taskId")

@@ -82,6 +82,10 @@ public final class OutboxWorker implements AutoCloseable {
     List<OutboxTaskRow> due = jdbi.withExtension(OutboxDao.class, dao -> dao.due(now(), 50));
     int attempted = 0;
     for (OutboxTaskRow row : due) {
+      if (isLeaseExpired(row) && row.attempts() >= settings.maxAttempts()) {
+        abandon(row);
+        continue;
+      }
       int attempt = row.attempts() + 1;
       Instant leaseUntil = now().plus(settings.lease());
       int claimed =
@@ -105,29 +109,27 @@ public final class OutboxWorker implements AutoCloseable {
   }
 
   private void process(OutboxTaskRow row, int attempt) {
-    boolean reclaimed = row.lastError() != null && row.lastError().startsWith(LEASED);
-    if (reclaimed) {
+    if (isLeaseExpired(row)) {
       LOG.warn(
           "Outbox task {} ({}): the lease of its last attempt expired", row.taskId(), row.kind());
     }
-    OutboxTask task;
+    OutboxTaskKind kind;
     try {
-      OutboxTaskKind kind = OutboxTaskKind.of(row.kind());
-      task =
-          new OutboxTask(
-              row.taskId(),
-              kind,
-              row.jobId(),
-              row.deploymentId(),
-              row.runId(),
-              outbox.deserialize(kind, row.payload()),
-              attempt);
+      kind = OutboxTaskKind.of(row.kind());
     } catch (RuntimeException e) {
-      fail(row, null, "unreadable task: " + SafeErrors.describe(e), attempt);
+      fail(row, null, "unknown task kind", attempt);
       return;
     }
-    if (reclaimed && row.attempts() >= settings.maxAttempts()) {
-      fail(row, task, "the worker's lease expired on attempt " + row.attempts(), row.attempts());
+    OutboxTask task;
+    try {
+      task = task(row, kind, outbox.deserialize(kind, row.payload()), attempt);
+    } catch (RuntimeException e) {
+      // No retry can make it readable: it ends now, and what it serves learns why.
+      fail(
+          row,
+          task(row, kind, null, attempt),
+          "unreadable task: " + SafeErrors.describe(e),
+          attempt);
       return;
     }
     OutboxListener listener = listenerOf(task);
@@ -154,6 +156,43 @@ public final class OutboxWorker implements AutoCloseable {
             reason);
       }
     }
+  }
+
+  /** Due while it says it is leased: the worker of its last attempt never finished it. */
+  private static boolean isLeaseExpired(OutboxTaskRow row) {
+    return row.lastError() != null && row.lastError().startsWith(LEASED);
+  }
+
+  /** The last allowed attempt's lease expired: the task ends without another attempt. */
+  private void abandon(OutboxTaskRow row) {
+    String reason = "the worker's lease expired on attempt " + row.attempts();
+    int ended =
+        jdbi.withExtension(
+            OutboxDao.class, dao -> dao.abandon(row.taskId(), row.nextAttemptAt(), reason, now()));
+    if (ended == 0) {
+      return; // another worker took it
+    }
+    LOG.warn("Outbox task {} ({}) failed for good: {}", row.taskId(), row.kind(), reason);
+    OutboxTaskKind kind;
+    OutboxPayload payload;
+    try {
+      kind = OutboxTaskKind.of(row.kind());
+    } catch (RuntimeException e) {
+      return;
+    }
+    try {
+      payload = outbox.deserialize(kind, row.payload());
+    } catch (RuntimeException e) {
+      payload = null;
+    }
+    OutboxTask task = task(row, kind, payload, row.attempts());
+    listenerOf(task).failed(task, reason);
+  }
+
+  private static OutboxTask task(
+      OutboxTaskRow row, OutboxTaskKind kind, OutboxPayload payload, int attempt) {
+    return new OutboxTask(
+        row.taskId(), kind, row.jobId(), row.deploymentId(), row.runId(), payload, attempt);
   }
 
   /** Ends a task for good and tells its listener (when the task could be read at all). */

@@ -632,9 +632,13 @@ public final class TrainingJobService {
       @Override
       public void failed(OutboxTask task, String reason) {
         switch (task.kind()) {
-          case TRIGGER_TRAINING ->
-              markTriggerFailed(
-                  task.jobId(), ((OutboxPayload.Trigger) task.payload()).dagRunId(), reason);
+          case TRIGGER_TRAINING -> {
+            if (task.payload() instanceof OutboxPayload.Trigger trigger) {
+              markTriggerFailed(task.jobId(), trigger.dagRunId(), reason);
+            } else {
+              saveErrorMessage(task.jobId(), "Airflow was not asked to run the job: " + reason);
+            }
+          }
           case CANCEL_TRAINING ->
               saveErrorMessage(task.jobId(), "Airflow did not cancel the DAG run: " + reason);
           default ->
