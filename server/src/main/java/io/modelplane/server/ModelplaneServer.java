@@ -177,7 +177,8 @@ public final class ModelplaneServer implements AutoCloseable {
       api.register(new RequestLogFilter());
       api.register(new RequestBodyLimitFilter());
       api.register(new AuthenticationFilter(authenticators));
-      api.register(new AuthorizationFeature(policy, trainingJobs::ownerOf));
+      api.register(
+          new AuthorizationFeature(policy, trainingJobs::ownerOf, deployments.lifecycle()::exists));
       api.register(new SecurityHeadersFilter());
       api.register(new NoNulText.QueryFilter());
       api.register(new ConstraintViolationMapper());

@@ -244,6 +244,20 @@ abstract class OutboxApiContract {
   }
 
   @Test
+  void aStatusChangeWritesOneTimeOnTheRowAndOnItsEvent() {
+    create("one-time");
+
+    ApiResponse stopped = api.post(deployment("one-time") + "/stop", null);
+
+    Instant stoppedAt = OffsetDateTime.parse(stopped.text("stopped_at")).toInstant();
+    assertThat(OffsetDateTime.parse(stopped.text("updated_at")).toInstant()).isEqualTo(stoppedAt);
+    JsonNode event = lastEvent("one-time");
+    assertThat(event.get("to_status").asText()).isEqualTo("stopped");
+    assertThat(OffsetDateTime.parse(event.get("created_at").asText()).toInstant())
+        .isEqualTo(stoppedAt);
+  }
+
+  @Test
   void deletingATrainingJobDeletesItsDagInAirflow() {
     Map<String, Object> job = new LinkedHashMap<>();
     job.put("name", "churn");

@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.FeatureContext;
 import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,21 +26,28 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Rules about a deployment are not decided here: a deployment can appear, change its roles or be
  * archived between this filter and the change. The deployment services decide them on the row as
- * locked by the change's own transaction ({@code DeploymentRows.lockForChange}).
+ * locked by the change's own transaction ({@code DeploymentRows.lockForChange}). This filter only
+ * answers 404 for a deployment that does not exist when the request arrives, so that one created
+ * meanwhile is never changed by it.
  */
 public final class AuthorizationFeature implements DynamicFeature {
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizationFeature.class);
 
   private final AccessPolicy policy;
   private final Function<UUID, Optional<String>> trainingJobOwners;
+  private final BiPredicate<String, String> deploymentExists;
 
   /**
    * @param trainingJobOwners the owner of a training job, empty when there is no such job
+   * @param deploymentExists whether a live deployment of a model has a name
    */
   public AuthorizationFeature(
-      AccessPolicy policy, Function<UUID, Optional<String>> trainingJobOwners) {
+      AccessPolicy policy,
+      Function<UUID, Optional<String>> trainingJobOwners,
+      BiPredicate<String, String> deploymentExists) {
     this.policy = policy;
     this.trainingJobOwners = trainingJobOwners;
+    this.deploymentExists = deploymentExists;
   }
 
   @Override
@@ -95,7 +103,13 @@ public final class AuthorizationFeature implements DynamicFeature {
           }
         }
         case DEPLOYMENT -> {
-          // Decided by the deployment services on the locked row (see the class comment).
+          // The right is decided by the deployment services on the locked row (class comment).
+          String model = request.getUriInfo().getPathParameters().getFirst("model");
+          String name = request.getUriInfo().getPathParameters().getFirst("name");
+          if (model != null && name != null && !deploymentExists.test(model, name)) {
+            request.abortWith(
+                ApiErrors.error(404, "Deployment " + name + " of model " + model + " not found"));
+          }
         }
         case NONE -> {
           if (!policy.allows(caller, action, null)) {

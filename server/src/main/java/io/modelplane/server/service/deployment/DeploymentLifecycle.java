@@ -142,6 +142,11 @@ public final class DeploymentLifecycle {
     return toDeployment(rows.find(id).orElseThrow());
   }
 
+  /** Whether a live deployment of {@code modelName} is called {@code name} now. */
+  public boolean exists(String modelName, String name) {
+    return findLive(modelName, name).isPresent();
+  }
+
   public Deployment get(String modelName, String name) {
     return toDeployment(rows.live(modelName, name));
   }
