@@ -36,7 +36,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -90,8 +89,7 @@ public final class DeploymentResource implements DeploymentsApi {
 
   private static void requireCatalog(String catalog, String side) {
     if (catalog == null) {
-      throw new InvalidRequestException(
-          List.of("body", side, "catalog"), "string_type", "Input should be a valid string");
+      throw InvalidRequestException.notAString(InvalidRequestException.Part.BODY, side, "catalog");
     }
   }
 

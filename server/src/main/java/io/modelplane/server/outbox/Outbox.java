@@ -76,11 +76,39 @@ public final class Outbox {
     }
   }
 
-  OutboxPayload deserialize(OutboxTaskKind kind, String payload) {
+  OutboxPayload deserialize(OutboxTaskKind kind, String payload, UUID deploymentId) {
+    OutboxPayload read;
     try {
-      return json.readValue(payload, kind.payloadType());
+      read = payload == null ? null : json.readValue(payload, kind.payloadType());
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new IllegalStateException("unreadable " + kind.value() + " payload", e);
     }
+    if ((read == null || read.dagId() == null) && deploymentId != null) {
+      return upgraded(kind, read, "modelplane-deployment-" + deploymentId);
+    }
+    if (read == null) {
+      throw new IllegalStateException("no " + kind.value() + " payload");
+    }
+    return read;
+  }
+
+  /**
+   * A deployment task written before payloads were typed: no payload (publish, pause, unpause,
+   * delete) or one without the DAG id (trigger, cancel). A deployment's DAG id follows from its id.
+   */
+  private static OutboxPayload upgraded(OutboxTaskKind kind, OutboxPayload read, String dagId) {
+    if (read instanceof OutboxPayload.Trigger trigger) {
+      return new OutboxPayload.Trigger(dagId, trigger.dagRunId(), trigger.conf());
+    }
+    if (read instanceof OutboxPayload.DagRun run) {
+      return new OutboxPayload.DagRun(dagId, run.dagRunId());
+    }
+    if (kind.payloadType() == OutboxPayload.Dag.class) {
+      return new OutboxPayload.Dag(dagId);
+    }
+    if (kind.payloadType() == OutboxPayload.DeleteDag.class) {
+      return new OutboxPayload.DeleteDag(dagId, true);
+    }
+    throw new IllegalStateException("no " + kind.value() + " payload");
   }
 }

@@ -122,7 +122,7 @@ public final class OutboxWorker implements AutoCloseable {
     }
     OutboxTask task;
     try {
-      task = task(row, kind, outbox.deserialize(kind, row.payload()), attempt);
+      task = task(row, kind, outbox.deserialize(kind, row.payload(), row.deploymentId()), attempt);
     } catch (RuntimeException e) {
       // No retry can make it readable: it ends now, and what it serves learns why.
       fail(
@@ -181,7 +181,7 @@ public final class OutboxWorker implements AutoCloseable {
       return;
     }
     try {
-      payload = outbox.deserialize(kind, row.payload());
+      payload = outbox.deserialize(kind, row.payload(), row.deploymentId());
     } catch (RuntimeException e) {
       payload = null;
     }

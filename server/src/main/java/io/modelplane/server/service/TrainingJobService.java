@@ -95,10 +95,10 @@ public final class TrainingJobService {
     }
     String algorithm = chooseAlgorithm(request);
     if (AlgorithmCatalog.needsLabel(request.problemType()) && request.labelColumn() == null) {
-      throw new InvalidRequestException(
-          List.of("body", "label_column"),
-          "missing",
-          "Field required: label_column is required for problem_type " + request.problemType());
+      throw InvalidRequestException.missing(
+          InvalidRequestException.Part.BODY,
+          "label_column is required for problem_type " + request.problemType(),
+          "label_column");
     }
     UUID jobId = UUID.randomUUID();
     String dagId = "modelplane-training-" + jobId;
@@ -163,10 +163,10 @@ public final class TrainingJobService {
     Optional<TrainingJobRow> previous =
         jdbi.withExtension(TrainingJobDao.class, dao -> dao.findByIdempotencyKey(idempotencyKey));
     if (previous.isPresent() && !requestHash.equals(previous.get().requestHash())) {
-      throw new InvalidRequestException(
-          List.of("header", "Idempotency-Key"),
-          "value_error",
-          "Value error, this Idempotency-Key was used with a different request body");
+      throw InvalidRequestException.invalidValue(
+          InvalidRequestException.Part.HEADER,
+          "this Idempotency-Key was used with a different request body",
+          "Idempotency-Key");
     }
     return previous.map(this::toJob);
   }
@@ -560,15 +560,15 @@ public final class TrainingJobService {
       return AlgorithmCatalog.defaultAlgorithm(request.problemType());
     }
     if (!AlgorithmCatalog.fits(request.algorithm(), request.problemType())) {
-      throw new InvalidRequestException(
-          List.of("body", "algorithm"),
-          "value_error",
-          "Value error, algorithm "
+      throw InvalidRequestException.invalidValue(
+          InvalidRequestException.Part.BODY,
+          "algorithm "
               + request.algorithm()
               + " does not fit problem_type "
               + request.problemType()
               + "; use one of: "
-              + String.join(", ", AlgorithmCatalog.algorithmsFor(request.problemType())));
+              + String.join(", ", AlgorithmCatalog.algorithmsFor(request.problemType())),
+          "algorithm");
     }
     return request.algorithm();
   }

@@ -132,6 +132,21 @@ abstract class OutboxApiContract {
   }
 
   @Test
+  void aDeploymentTaskWrittenBeforePayloadsWereTypedIsStillPerformed() {
+    JsonNode created = create("legacy");
+    String dagId = created.get("dag_id").asText();
+    insertTask(created, "pause_dag", null, 0, null);
+
+    Map<String, Object> task = awaitTask(created, "pause_dag", "done");
+
+    assertThat(((Number) task.get("attempts")).intValue()).isEqualTo(1);
+    airflow.verify(
+        1,
+        patchRequestedFor(urlEqualTo("/api/v2/dags/" + dagId + "?update_mask=is_paused"))
+            .withRequestBody(equalToJson("{\"is_paused\":true}")));
+  }
+
+  @Test
   void anExpiredLeaseIsReclaimedAndCountedAndTheLastOneEndsTheTask() {
     JsonNode created = create("leases");
     String dagId = created.get("dag_id").asText();

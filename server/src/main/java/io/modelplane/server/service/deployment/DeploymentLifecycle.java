@@ -75,7 +75,7 @@ public final class DeploymentLifecycle {
 
   public Deployment create(NewDeployment request, Caller caller) {
     requireOneModelReference(request.modelVersion(), request.modelAlias());
-    String schedule = CronSchedule.validate(request.schedule(), List.of("body", "schedule"));
+    String schedule = CronSchedule.validate(request.schedule());
     String filter = request.filterSql() == null ? null : SqlFilter.normalise(request.filterSql());
     if (findLive(request.modelName(), request.name()).isPresent()) {
       throw exists(request);
@@ -179,8 +179,7 @@ public final class DeploymentLifecycle {
       String modelName, String name, DeploymentChanges changes, Caller caller) {
     String schedule =
         changes.schedule().isPresent()
-            ? CronSchedule.validate(
-                changes.schedule().get().orElse(null), List.of("body", "schedule"))
+            ? CronSchedule.validate(changes.schedule().get().orElse(null))
             : null;
     String filter =
         changes.filterSql().isPresent()
@@ -190,10 +189,11 @@ public final class DeploymentLifecycle {
     if (changes.model().isPresent()) {
       DeploymentChanges.ModelChoice model = changes.model().get();
       if (!model.modelName().equals(modelName)) {
-        throw new InvalidRequestException(
-            List.of("body", "model", "model_name"),
-            "value_error",
-            "Value error, model_name must be the deployment's model " + modelName);
+        throw InvalidRequestException.invalidValue(
+            InvalidRequestException.Part.BODY,
+            "model_name must be the deployment's model " + modelName,
+            "model",
+            "model_name");
       }
       requireOneModelReference(model.version(), model.alias());
       resolved = models.resolve(modelName, model.version(), model.alias(), true);
@@ -478,10 +478,10 @@ public final class DeploymentLifecycle {
 
   private static void requireOneModelReference(String version, String alias) {
     if ((version == null) == (alias == null)) {
-      throw new InvalidRequestException(
-          List.of("body", "model"),
-          "value_error",
-          "Value error, exactly one of model_version and model_alias must be set");
+      throw InvalidRequestException.invalidValue(
+          InvalidRequestException.Part.BODY,
+          "exactly one of model_version and model_alias must be set",
+          "model");
     }
   }
 

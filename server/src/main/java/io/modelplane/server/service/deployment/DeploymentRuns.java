@@ -187,10 +187,10 @@ public final class DeploymentRuns {
 
   private UUID replayed(DeploymentRunRow previous, String hash) {
     if (!hash.equals(previous.requestHash())) {
-      throw new InvalidRequestException(
-          List.of("header", "Idempotency-Key"),
-          "value_error",
-          "Value error, this Idempotency-Key was used with a different request body");
+      throw InvalidRequestException.invalidValue(
+          InvalidRequestException.Part.HEADER,
+          "this Idempotency-Key was used with a different request body",
+          "Idempotency-Key");
     }
     return previous.runId();
   }

@@ -37,15 +37,13 @@ public final class ModelResolver {
    */
   String resolve(String modelName, String version, String alias, boolean atCreate) {
     List<Object> where =
-        version != null
-            ? List.of("body", "model", "model_version")
-            : List.of("body", "model", "model_alias");
+        version != null ? List.of("model", "model_version") : List.of("model", "model_alias");
     if (registry.isEmpty()) {
       if (alias != null) {
-        throw new InvalidRequestException(
+        throw InvalidRequestException.invalidValue(
+            InvalidRequestException.Part.BODY,
             where,
-            "value_error",
-            "Value error, model_alias needs MLflow, which is not configured"
+            "model_alias needs MLflow, which is not configured"
                 + " (MODELPLANE_MLFLOW_URL): pin a model_version instead");
       }
       if (atCreate) {
@@ -56,10 +54,10 @@ public final class ModelResolver {
     try {
       if (version != null) {
         if (!registry.get().versionExists(modelName, version)) {
-          throw new InvalidRequestException(
+          throw InvalidRequestException.invalidValue(
+              InvalidRequestException.Part.BODY,
               where,
-              "value_error",
-              "Value error, version " + version + " of model " + modelName + " is not in MLflow");
+              "version " + version + " of model " + modelName + " is not in MLflow");
         }
         return version;
       }
@@ -68,14 +66,10 @@ public final class ModelResolver {
           .resolveAlias(modelName, alias)
           .orElseThrow(
               () ->
-                  new InvalidRequestException(
+                  InvalidRequestException.invalidValue(
+                      InvalidRequestException.Part.BODY,
                       where,
-                      "value_error",
-                      "Value error, alias "
-                          + alias
-                          + " of model "
-                          + modelName
-                          + " is not in MLflow"));
+                      "alias " + alias + " of model " + modelName + " is not in MLflow"));
     } catch (RegistryUnavailableException e) {
       throw new UnavailableException(e.getMessage(), e);
     }
