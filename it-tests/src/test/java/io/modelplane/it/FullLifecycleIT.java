@@ -367,7 +367,10 @@ class FullLifecycleIT {
             "trigger_run:done",
             "pause_dag:done",
             "unpause_dag:done",
-            "delete_dag:done");
+            // Archive: pause, delete, and a second delete later for a late DAG folder copy.
+            "pause_dag:done",
+            "delete_dag:done",
+            "delete_dag:pending");
   }
 
   @Test

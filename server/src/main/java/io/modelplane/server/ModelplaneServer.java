@@ -16,7 +16,6 @@ import io.modelplane.server.api.TrainingJobResource;
 import io.modelplane.server.api.auth.AuthenticationFilter;
 import io.modelplane.server.api.auth.Authenticator;
 import io.modelplane.server.api.auth.AuthorizationFeature;
-import io.modelplane.server.api.auth.DeploymentAccess;
 import io.modelplane.server.api.auth.JwtAuthenticator;
 import io.modelplane.server.api.auth.PlatformPskAuthenticator;
 import io.modelplane.server.api.auth.UserPskAuthenticator;
@@ -36,12 +35,13 @@ import io.modelplane.server.integration.dagstore.LocalDagStore;
 import io.modelplane.server.integration.dagstore.S3DagStore;
 import io.modelplane.server.integration.mlflow.HttpMlflowClient;
 import io.modelplane.server.integration.mlflow.ModelRegistry;
+import io.modelplane.server.outbox.Outbox;
+import io.modelplane.server.outbox.OutboxWorker;
 import io.modelplane.server.render.DagRenderer;
 import io.modelplane.server.service.AccessPolicy;
-import io.modelplane.server.service.DeploymentService;
-import io.modelplane.server.service.OutboxWorker;
 import io.modelplane.server.service.TrainingJobService;
 import io.modelplane.server.service.UserPskService;
+import io.modelplane.server.service.deployment.Deployments;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -128,16 +128,19 @@ public final class ModelplaneServer implements AutoCloseable {
       if (registry.isEmpty()) {
         LOG.warn("No model registry configured (MODELPLANE_MLFLOW_URL): versions are not checked");
       }
-      DeploymentService deployments =
-          new DeploymentService(
+      AccessPolicy policy = new AccessPolicy();
+      Optional<Outbox> outboxTasks = airflow.map(client -> new Outbox(json));
+      Deployments deployments =
+          Deployments.create(
               database.jdbi(),
               dagStore,
               renderer,
-              airflow,
+              outboxTasks,
               registry,
               config.publicUrl(),
               json,
-              clock);
+              clock,
+              policy);
       UserPskService userPsks = new UserPskService(database.jdbi(), json, clock);
       // Tried in order: the platform PSK (no I/O), user PSKs (mpk_…), JWTs (Bearer only).
       List<Authenticator> authenticators = new ArrayList<>();
@@ -153,14 +156,16 @@ public final class ModelplaneServer implements AutoCloseable {
                   new OutboxWorker(
                       database.jdbi(),
                       client,
-                      deployments,
-                      trainingJobs,
-                      json,
+                      outboxTasks.orElseThrow(),
+                      deployments.outboxListener(),
+                      trainingJobs.outboxListener(),
                       clock,
                       new OutboxWorker.OutboxSettings(
                           Duration.ofMillis(config.outbox().pollMillis()),
                           Duration.ofMillis(config.outbox().initialBackoffMillis()),
-                          config.outbox().maxAttempts())));
+                          config.outbox().maxAttempts(),
+                          Duration.ofMinutes(2),
+                          Duration.ofMillis(config.outbox().deleteRecheckMillis()))));
 
       ResourceConfig api = new ResourceConfig();
       api.property(ServerProperties.WADL_FEATURE_DISABLE, true);
@@ -173,13 +178,7 @@ public final class ModelplaneServer implements AutoCloseable {
       api.register(new RequestBodyLimitFilter());
       api.register(new AuthenticationFilter(authenticators));
       api.register(
-          new AuthorizationFeature(
-              new AccessPolicy(),
-              trainingJobs::ownerOf,
-              (model, name) ->
-                  deployments
-                      .accessRule(model, name)
-                      .map(rule -> new DeploymentAccess.Grant(rule.allowedRoles(), rule.owner()))));
+          new AuthorizationFeature(policy, trainingJobs::ownerOf, deployments.lifecycle()::exists));
       api.register(new SecurityHeadersFilter());
       api.register(new NoNulText.QueryFilter());
       api.register(new ConstraintViolationMapper());
@@ -190,7 +189,7 @@ public final class ModelplaneServer implements AutoCloseable {
       api.register(new CatchAllExceptionMapper());
       api.register(new SystemResource(build, database, airflow.isPresent()));
       api.register(new TrainingJobResource(trainingJobs));
-      api.register(new DeploymentResource(deployments));
+      api.register(new DeploymentResource(deployments.lifecycle(), deployments.runs()));
       api.register(new PatchBodies());
       api.register(new KeyResource(userPsks));
 

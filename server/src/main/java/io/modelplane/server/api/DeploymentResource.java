@@ -20,7 +20,6 @@ import io.modelplane.server.service.Caller;
 import io.modelplane.server.service.Deployment;
 import io.modelplane.server.service.DeploymentChanges;
 import io.modelplane.server.service.DeploymentRun;
-import io.modelplane.server.service.DeploymentService;
 import io.modelplane.server.service.InvalidRequestException;
 import io.modelplane.server.service.NewDeployment;
 import io.modelplane.server.service.Page;
@@ -28,6 +27,8 @@ import io.modelplane.server.service.RunCallback;
 import io.modelplane.server.service.RunRequest;
 import io.modelplane.server.service.RunStatus;
 import io.modelplane.server.service.TableRef;
+import io.modelplane.server.service.deployment.DeploymentLifecycle;
+import io.modelplane.server.service.deployment.DeploymentRuns;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.EntityTag;
@@ -35,19 +36,20 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /** Deployment endpoints: maps the contract's bodies to the service and back. */
 @Path("/")
 public final class DeploymentResource implements DeploymentsApi {
-  private final DeploymentService service;
+  private final DeploymentLifecycle lifecycle;
+  private final DeploymentRuns runs;
   @Context private SecurityContext security;
   @Context private UriInfo uriInfo;
 
-  public DeploymentResource(DeploymentService service) {
-    this.service = service;
+  public DeploymentResource(DeploymentLifecycle lifecycle, DeploymentRuns runs) {
+    this.lifecycle = lifecycle;
+    this.runs = runs;
   }
 
   @Override
@@ -78,7 +80,7 @@ public final class DeploymentResource implements DeploymentsApi {
             body.getPartitionColumn() == null ? "scored_at" : body.getPartitionColumn(),
             Boolean.TRUE.equals(body.getTriggerNow()),
             body.getAllowedRoles());
-    Deployment deployment = service.create(request, caller());
+    Deployment deployment = lifecycle.create(request, caller());
     return Response.created(location(model, deployment.name()))
         .tag(etag(deployment))
         .entity(DeploymentMapper.toResponse(deployment))
@@ -87,14 +89,13 @@ public final class DeploymentResource implements DeploymentsApi {
 
   private static void requireCatalog(String catalog, String side) {
     if (catalog == null) {
-      throw new InvalidRequestException(
-          List.of("body", side, "catalog"), "string_type", "Input should be a valid string");
+      throw InvalidRequestException.notAString(InvalidRequestException.Part.BODY, side, "catalog");
     }
   }
 
   @Override
   public Response getDeploymentApiModelsModelDeploymentsNameGet(String model, String name) {
-    Deployment deployment = service.get(model, name);
+    Deployment deployment = lifecycle.get(model, name);
     return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
   }
 
@@ -123,7 +124,7 @@ public final class DeploymentResource implements DeploymentsApi {
 
   @Override
   public Response listDeploymentEvents(String model, String name) {
-    return Response.ok(DeploymentMapper.toEvents(service.events(model, name))).build();
+    return Response.ok(DeploymentMapper.toEvents(lifecycle.events(model, name))).build();
   }
 
   @Override
@@ -149,30 +150,32 @@ public final class DeploymentResource implements DeploymentsApi {
             Optional.ofNullable(body.getRerunBehavior()).map(Object::toString),
             modelChoice,
             Optional.ofNullable(ifMatch));
-    Deployment deployment = service.update(model, name, changes, caller());
+    Deployment deployment = lifecycle.update(model, name, changes, caller());
     return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
   }
 
   @Override
   public Response updateAllowedRolesApiModelsModelDeploymentsNameAllowedRolesPut(
       String model, String name, AllowedRolesUpdate body) {
-    Deployment deployment = service.setAllowedRoles(model, name, body.getAllowedRoles(), caller());
+    Deployment deployment =
+        lifecycle.setAllowedRoles(model, name, body.getAllowedRoles(), caller());
     return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
   }
 
   @Override
   public Response stopDeployment(String model, String name) {
-    return Response.ok(DeploymentMapper.toResponse(service.stop(model, name, caller()))).build();
+    return Response.ok(DeploymentMapper.toResponse(lifecycle.stop(model, name, caller()))).build();
   }
 
   @Override
   public Response startDeployment(String model, String name) {
-    return Response.ok(DeploymentMapper.toResponse(service.start(model, name, caller()))).build();
+    return Response.ok(DeploymentMapper.toResponse(lifecycle.start(model, name, caller()))).build();
   }
 
   @Override
   public Response archiveDeployment(String model, String name) {
-    return Response.ok(DeploymentMapper.toResponse(service.archive(model, name, caller()))).build();
+    return Response.ok(DeploymentMapper.toResponse(lifecycle.archive(model, name, caller())))
+        .build();
   }
 
   @Override
@@ -183,7 +186,7 @@ public final class DeploymentResource implements DeploymentsApi {
             body == null ? null : body.getSnapshotId(),
             body == null ? null : body.getTags(),
             idempotencyKey);
-    DeploymentRun run = service.trigger(model, name, request, caller());
+    DeploymentRun run = runs.trigger(model, name, request, caller());
     return Response.accepted(DeploymentMapper.toRun(run)).build();
   }
 
@@ -196,7 +199,7 @@ public final class DeploymentResource implements DeploymentsApi {
             RunStatus.of(body.getStatus().toString()),
             body.getRowsScored(),
             body.getErrorMessage());
-    DeploymentRun run = service.recordCallback(model, name, callback, caller());
+    DeploymentRun run = runs.recordCallback(model, name, callback, caller());
     return Response.ok(DeploymentMapper.toRun(run)).build();
   }
 
@@ -210,7 +213,7 @@ public final class DeploymentResource implements DeploymentsApi {
       Integer pageSize,
       String pageToken) {
     Page<DeploymentRun> page =
-        service.listRuns(
+        runs.listRuns(
             model,
             name,
             status == null ? null : RunStatus.of(status.toString()),
@@ -226,12 +229,12 @@ public final class DeploymentResource implements DeploymentsApi {
 
   @Override
   public Response getDeploymentRun(String model, String name, UUID runId) {
-    return Response.ok(DeploymentMapper.toRun(service.getRun(model, name, runId))).build();
+    return Response.ok(DeploymentMapper.toRun(runs.getRun(model, name, runId))).build();
   }
 
   @Override
   public Response cancelDeploymentRun(String model, String name, UUID runId) {
-    return Response.ok(DeploymentMapper.toRun(service.cancelRun(model, name, runId, caller())))
+    return Response.ok(DeploymentMapper.toRun(runs.cancelRun(model, name, runId, caller())))
         .build();
   }
 
@@ -250,7 +253,7 @@ public final class DeploymentResource implements DeploymentsApi {
             type == null ? null : type.toString(),
             domain,
             owner);
-    Page<Deployment> page = service.list(filter, pageSize == null ? 50 : pageSize, pageToken);
+    Page<Deployment> page = lifecycle.list(filter, pageSize == null ? 50 : pageSize, pageToken);
     DeploymentList body = new DeploymentList();
     body.setItems(page.items().stream().map(DeploymentMapper::toResponse).toList());
     body.setNextPageToken(page.nextPageToken());

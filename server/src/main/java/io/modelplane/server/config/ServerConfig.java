@@ -159,7 +159,8 @@ public record ServerConfig(
         new OutboxConfig(
             intSetting(settings, "MODELPLANE_OUTBOX_POLL_MS", 500, 10, 60_000),
             intSetting(settings, "MODELPLANE_OUTBOX_BACKOFF_MS", 1_000, 10, 600_000),
-            intSetting(settings, "MODELPLANE_OUTBOX_MAX_ATTEMPTS", 30, 1, 10_000));
+            intSetting(settings, "MODELPLANE_OUTBOX_MAX_ATTEMPTS", 30, 1, 10_000),
+            intSetting(settings, "MODELPLANE_OUTBOX_DELETE_RECHECK_MS", 600_000, 10, 86_400_000));
     return new ServerConfig(
         bind,
         port,

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
@@ -13,7 +12,11 @@ import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** SQL of {@code deployments}. */
+/**
+ * SQL of {@code deployments} and {@code deployment_events}. A row is never written back whole:
+ * every change is a targeted {@code UPDATE} of the columns it changes, made on the row as locked by
+ * {@link #lock} in the same transaction; each bumps {@code version} (the ETag).
+ */
 @RegisterRowMapper(DeploymentRowMapper.class)
 public interface DeploymentDao extends SqlObject {
 
@@ -34,70 +37,95 @@ public interface DeploymentDao extends SqlObject {
       """)
   void insert(@BindMethods DeploymentRow row);
 
-  /** Writes every mutable column of the row back and bumps the version. */
-  @SqlUpdate(
-      """
-      UPDATE deployments
-         SET live_name = :liveName, status = :status, model_version = :modelVersion,
-             model_alias = :modelAlias, resolved_model_version = :resolvedModelVersion,
-             filter_sql = :filterSql, schedule = :schedule, rerun_behavior = :rerunBehavior,
-             allowed_roles = :allowedRoles, dag_s3_uri = :dagS3Uri, rendered_dag = :renderedDag,
-             error_message = :errorMessage, stopped_at = :stoppedAt, last_run_id = :lastRunId,
-             version = version + 1, updated_at = :updatedAt
-       WHERE deployment_id = :deploymentId
-      """)
-  int update(@BindMethods DeploymentRow row);
-
-  /**
-   * Points the deployment at its latest run and bumps the version: what writing the whole row back
-   * with a new {@code last_run_id} does, without rewriting the rendered DAG on every run callback.
-   */
-  static int setLastRun(Handle handle, UUID deploymentId, UUID lastRunId, Instant updatedAt) {
-    return handle
-        .createUpdate(
-            """
-            UPDATE deployments
-               SET last_run_id = :lastRunId, version = version + 1, updated_at = :updatedAt
-             WHERE deployment_id = :deploymentId
-            """)
-        .bindByType("deploymentId", deploymentId, UUID.class)
-        .bindByType("lastRunId", lastRunId, UUID.class)
-        .bindByType("updatedAt", updatedAt, Instant.class)
-        .execute();
-  }
-
   @SqlQuery("SELECT * FROM deployments WHERE deployment_id = :deploymentId")
   Optional<DeploymentRow> find(UUID deploymentId);
 
-  String LOCK = "SELECT * FROM deployments WHERE deployment_id = :deploymentId FOR UPDATE";
-  String FIND_LIVE =
-      "SELECT * FROM deployments WHERE model_name = :modelName AND live_name = :name";
-
-  @SqlQuery(LOCK)
+  /** The row locked until the transaction ends; what every change is computed from. */
+  @SqlQuery("SELECT * FROM deployments WHERE deployment_id = :deploymentId FOR UPDATE")
   Optional<DeploymentRow> lock(UUID deploymentId);
 
-  @SqlQuery(FIND_LIVE)
+  @SqlQuery("SELECT * FROM deployments WHERE model_name = :modelName AND live_name = :name")
   Optional<DeploymentRow> findLive(String modelName, String name);
 
-  // The reads of every request, on a handle without attaching this interface: JDBI prepares
-  // every method of an interface on each attach, which cost more than the queries themselves.
+  /** A PATCH: the specification columns and the DAG rendered from them. */
+  @SqlUpdate(
+      """
+      UPDATE deployments
+         SET schedule = :schedule, filter_sql = :filterSql, rerun_behavior = :rerunBehavior,
+             model_version = :modelVersion, model_alias = :modelAlias,
+             resolved_model_version = :resolvedModelVersion, rendered_dag = :renderedDag,
+             version = version + 1, updated_at = :updatedAt
+       WHERE deployment_id = :deploymentId
+      """)
+  int updateSpecification(
+      UUID deploymentId,
+      String schedule,
+      String filterSql,
+      String rerunBehavior,
+      String modelVersion,
+      String modelAlias,
+      String resolvedModelVersion,
+      String renderedDag,
+      Instant updatedAt);
 
-  static Optional<DeploymentRow> lock(Handle handle, UUID deploymentId) {
-    return handle
-        .createQuery(LOCK)
-        .bind("deploymentId", deploymentId)
-        .map(DeploymentRowMapper.INSTANCE)
-        .findOne();
-  }
+  /** An alias moved: the version runs use and the DAG rendered with it. */
+  @SqlUpdate(
+      """
+      UPDATE deployments
+         SET resolved_model_version = :resolvedModelVersion, rendered_dag = :renderedDag,
+             version = version + 1, updated_at = :updatedAt
+       WHERE deployment_id = :deploymentId
+      """)
+  int updateResolvedVersion(
+      UUID deploymentId, String resolvedModelVersion, String renderedDag, Instant updatedAt);
 
-  static Optional<DeploymentRow> findLive(Handle handle, String modelName, String name) {
-    return handle
-        .createQuery(FIND_LIVE)
-        .bind("modelName", modelName)
-        .bind("name", name)
-        .map(DeploymentRowMapper.INSTANCE)
-        .findOne();
-  }
+  /**
+   * A status change (only {@code DeploymentTransitions} calls it); an archived row gives up its
+   * live name so that the name is free again.
+   */
+  @SqlUpdate(
+      """
+      UPDATE deployments
+         SET status = :status, error_message = :errorMessage, stopped_at = :stoppedAt,
+             live_name = CASE WHEN :status = 'archived' THEN NULL ELSE live_name END,
+             version = version + 1, updated_at = :updatedAt
+       WHERE deployment_id = :deploymentId
+      """)
+  int updateStatus(
+      UUID deploymentId, String status, String errorMessage, Instant stoppedAt, Instant updatedAt);
+
+  @SqlUpdate(
+      """
+      UPDATE deployments SET allowed_roles = :allowedRoles, version = version + 1,
+             updated_at = :updatedAt
+       WHERE deployment_id = :deploymentId
+      """)
+  int updateAllowedRoles(UUID deploymentId, String allowedRoles, Instant updatedAt);
+
+  /** Points the deployment at its latest run. */
+  @SqlUpdate(
+      """
+      UPDATE deployments SET last_run_id = :lastRunId, version = version + 1,
+             updated_at = :updatedAt
+       WHERE deployment_id = :deploymentId
+      """)
+  int updateLastRun(UUID deploymentId, UUID lastRunId, Instant updatedAt);
+
+  @SqlUpdate(
+      """
+      UPDATE deployments SET dag_s3_uri = :dagS3Uri, updated_at = :updatedAt
+       WHERE deployment_id = :deploymentId
+      """)
+  int updateDagUri(UUID deploymentId, String dagS3Uri, Instant updatedAt);
+
+  /** The reason an action on Airflow failed for good, without a status change. */
+  @SqlUpdate(
+      """
+      UPDATE deployments SET error_message = :errorMessage, version = version + 1,
+             updated_at = :updatedAt
+       WHERE deployment_id = :deploymentId
+      """)
+  int updateErrorMessage(UUID deploymentId, String errorMessage, Instant updatedAt);
 
   /** One page, newest first, after {@code after} (exclusive) when given. */
   default List<DeploymentRow> list(DeploymentFilter filter, Keyset after, int limit) {

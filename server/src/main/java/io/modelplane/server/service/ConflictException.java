@@ -1,7 +1,7 @@
 package io.modelplane.server.service;
 
 /** The request conflicts with the resource's current state (409); the message names it. */
-public class ConflictException extends RuntimeException {
+public final class ConflictException extends ServiceException {
   public ConflictException(String message) {
     super(message);
   }

@@ -3,7 +3,6 @@ package io.modelplane.server.service;
 import com.cronutils.model.CronType;
 import com.cronutils.model.definition.CronDefinitionBuilder;
 import com.cronutils.parser.CronParser;
-import java.util.List;
 import java.util.Set;
 
 /** Airflow schedules: a 5-field cron expression or one of Airflow's presets. */
@@ -26,9 +25,10 @@ public final class CronSchedule {
   private CronSchedule() {}
 
   /**
-   * Returns the schedule (trimmed) when valid, null for null; a 422 at {@code location} otherwise.
+   * Returns the schedule (trimmed) when valid, null for null; a 422 at the body's {@code schedule}
+   * otherwise.
    */
-  public static String validate(String schedule, List<Object> location) {
+  public static String validate(String schedule) {
     if (schedule == null) {
       return null;
     }
@@ -44,10 +44,10 @@ public final class CronSchedule {
         // fall through to the error below
       }
     }
-    throw new InvalidRequestException(
-        location,
-        "value_error",
-        "Value error, schedule must be a 5-field cron expression (e.g. '0 3 * * *') or an Airflow"
-            + " preset such as @daily");
+    throw InvalidRequestException.invalidValue(
+        InvalidRequestException.Part.BODY,
+        "schedule must be a 5-field cron expression (e.g. '0 3 * * *') or an Airflow"
+            + " preset such as @daily",
+        "schedule");
   }
 }

@@ -1,7 +1,7 @@
 package io.modelplane.server.service;
 
 /** The addressed resource does not exist (404). */
-public class NotFoundException extends RuntimeException {
+public final class NotFoundException extends ServiceException {
   public NotFoundException(String message) {
     super(message);
   }

@@ -4,7 +4,6 @@ import io.modelplane.server.db.Keyset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.List;
 import java.util.UUID;
 
 /** Opaque page tokens: base64url of the last item's creation time and id. */
@@ -32,10 +31,10 @@ public final class PageTokens {
           Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
           UUID.fromString(parts[2]));
     } catch (RuntimeException e) {
-      throw new InvalidRequestException(
-          List.of("query", "page_token"),
-          "value_error",
-          "Value error, page_token is not a token returned by this list");
+      throw InvalidRequestException.invalidValue(
+          InvalidRequestException.Part.QUERY,
+          "page_token is not a token returned by this list",
+          "page_token");
     }
   }
 }

@@ -14,7 +14,7 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
  * expression, never the raw text.
  */
 public final class SqlFilter {
-  private static final List<Object> LOCATION = List.of("body", "source", "filter_sql");
+  private static final List<Object> LOCATION = List.of("source", "filter_sql");
   private static final Set<String> FORBIDDEN_WORDS =
       Set.of(
           "select",
@@ -207,6 +207,7 @@ public final class SqlFilter {
   }
 
   private static InvalidRequestException invalid(String message) {
-    return new InvalidRequestException(LOCATION, "value_error", "Value error, " + message);
+    return InvalidRequestException.invalidValue(
+        InvalidRequestException.Part.BODY, LOCATION, message);
   }
 }

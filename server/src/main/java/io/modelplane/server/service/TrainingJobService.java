@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.server.db.Keyset;
-import io.modelplane.server.db.OutboxDao;
 import io.modelplane.server.db.TrainingJobDao;
 import io.modelplane.server.db.TrainingJobEventDao;
 import io.modelplane.server.db.TrainingJobFilter;
@@ -17,6 +16,11 @@ import io.modelplane.server.integration.airflow.AirflowClient;
 import io.modelplane.server.integration.airflow.AirflowException;
 import io.modelplane.server.integration.dagstore.DagStore;
 import io.modelplane.server.integration.dagstore.DagStoreException;
+import io.modelplane.server.outbox.Outbox;
+import io.modelplane.server.outbox.OutboxListener;
+import io.modelplane.server.outbox.OutboxPayload;
+import io.modelplane.server.outbox.OutboxTask;
+import io.modelplane.server.outbox.OutboxTaskKind;
 import io.modelplane.server.render.DagRenderer;
 import java.net.URI;
 import java.sql.SQLException;
@@ -56,6 +60,7 @@ public final class TrainingJobService {
   private final URI publicUrl;
   private final ObjectMapper json;
   private final Clock clock;
+  private final Outbox outbox;
   private volatile Boolean postgres;
 
   public TrainingJobService(
@@ -73,6 +78,7 @@ public final class TrainingJobService {
     this.publicUrl = publicUrl;
     this.json = json;
     this.clock = clock;
+    this.outbox = new Outbox(json);
   }
 
   /**
@@ -89,10 +95,10 @@ public final class TrainingJobService {
     }
     String algorithm = chooseAlgorithm(request);
     if (AlgorithmCatalog.needsLabel(request.problemType()) && request.labelColumn() == null) {
-      throw new InvalidRequestException(
-          List.of("body", "label_column"),
-          "missing",
-          "Field required: label_column is required for problem_type " + request.problemType());
+      throw InvalidRequestException.missing(
+          InvalidRequestException.Part.BODY,
+          "label_column is required for problem_type " + request.problemType(),
+          "label_column");
     }
     UUID jobId = UUID.randomUUID();
     String dagId = "modelplane-training-" + jobId;
@@ -157,10 +163,10 @@ public final class TrainingJobService {
     Optional<TrainingJobRow> previous =
         jdbi.withExtension(TrainingJobDao.class, dao -> dao.findByIdempotencyKey(idempotencyKey));
     if (previous.isPresent() && !requestHash.equals(previous.get().requestHash())) {
-      throw new InvalidRequestException(
-          List.of("header", "Idempotency-Key"),
-          "value_error",
-          "Value error, this Idempotency-Key was used with a different request body");
+      throw InvalidRequestException.invalidValue(
+          InvalidRequestException.Part.HEADER,
+          "this Idempotency-Key was used with a different request body",
+          "Idempotency-Key");
     }
     return previous.map(this::toJob);
   }
@@ -248,8 +254,7 @@ public final class TrainingJobService {
     Map<String, Object> conf = new LinkedHashMap<>();
     conf.put("job_id", jobId.toString());
     conf.put("attempt", attempt);
-    String payload =
-        toJson(Map.of("dag_id", job.airflowDagId(), "dag_run_id", dagRunId, "conf", conf));
+    OutboxPayload.Trigger payload = new OutboxPayload.Trigger(job.airflowDagId(), dagRunId, conf);
     Instant now = now();
     jdbi.useTransaction(
         handle -> {
@@ -269,9 +274,7 @@ public final class TrainingJobService {
                 "Training job " + jobId + " is " + from.value() + ": it was triggered meanwhile");
           }
           recordEvent(handle, jobId, from, QUEUED, caller, "triggered DAG run " + dagRunId, now);
-          handle
-              .attach(OutboxDao.class)
-              .enqueueForJob(OutboxWorker.TRIGGER_TRAINING, jobId, payload, now);
+          outbox.appendForJob(handle, OutboxTaskKind.TRIGGER_TRAINING, jobId, payload, now);
         });
     LOG.info("Training job {} queued as DAG run {}", jobId, dagRunId);
     return get(jobId);
@@ -451,34 +454,55 @@ public final class TrainingJobService {
               .transition(jobId, values(cancellable), FAILED.value(), null, null, message, now);
           recordEvent(handle, jobId, from, FAILED, caller, message, now);
           if (from != READY && job.airflowDagRunId() != null && airflow.isPresent()) {
-            handle
-                .attach(OutboxDao.class)
-                .enqueueForJob(
-                    OutboxWorker.CANCEL_TRAINING,
-                    jobId,
-                    toJson(
-                        Map.of("dag_id", job.airflowDagId(), "dag_run_id", job.airflowDagRunId())),
-                    now);
+            outbox.appendForJob(
+                handle,
+                OutboxTaskKind.CANCEL_TRAINING,
+                jobId,
+                new OutboxPayload.DagRun(job.airflowDagId(), job.airflowDagRunId()),
+                now);
           }
         });
     LOG.info("Training job {} cancelled by {}", jobId, caller.name());
     return get(jobId);
   }
 
-  /** Deletes a job that is not queued or running, with its events and its DAG file. */
+  /**
+   * Deletes a job that is not queued or running, with its events; its DAG file leaves the store
+   * after commit, and its DAG leaves Airflow through the outbox (paused, deleted, and deleted once
+   * more later for a late copy of the DAG folder).
+   */
   public void delete(UUID jobId, Caller caller) {
-    jdbi.useTransaction(
-        handle -> {
-          TrainingJobStatus status = lockStatus(handle, jobId);
-          if (!TrainingJobStateMachine.isDeletable(status)) {
-            throw new ConflictException(
-                "Training job " + jobId + " is " + status.value() + ": cancel it before deleting");
-          }
-          TrainingJobDao dao = handle.attach(TrainingJobDao.class);
-          String dagId = dao.find(jobId).orElseThrow().airflowDagId();
-          dao.delete(jobId);
-          dagStore.delete(dagId);
-        });
+    Instant now = now();
+    String deletedDag =
+        jdbi.inTransaction(
+            handle -> {
+              TrainingJobStatus status = lockStatus(handle, jobId);
+              if (!TrainingJobStateMachine.isDeletable(status)) {
+                throw new ConflictException(
+                    "Training job "
+                        + jobId
+                        + " is "
+                        + status.value()
+                        + ": cancel it before deleting");
+              }
+              TrainingJobDao dao = handle.attach(TrainingJobDao.class);
+              String dagId = dao.find(jobId).orElseThrow().airflowDagId();
+              dao.delete(jobId);
+              if (airflow.isPresent()) {
+                outbox.appendForJob(
+                    handle,
+                    OutboxTaskKind.DELETE_TRAINING_DAG,
+                    jobId,
+                    new OutboxPayload.DeleteDag(dagId, true),
+                    now);
+              }
+              return dagId;
+            });
+    try {
+      dagStore.delete(deletedDag);
+    } catch (RuntimeException e) {
+      LOG.warn("DAG file of deleted training job {} not removed: {}", jobId, e.getMessage());
+    }
     LOG.info("Training job {} deleted by {}", jobId, caller.name());
   }
 
@@ -536,15 +560,15 @@ public final class TrainingJobService {
       return AlgorithmCatalog.defaultAlgorithm(request.problemType());
     }
     if (!AlgorithmCatalog.fits(request.algorithm(), request.problemType())) {
-      throw new InvalidRequestException(
-          List.of("body", "algorithm"),
-          "value_error",
-          "Value error, algorithm "
+      throw InvalidRequestException.invalidValue(
+          InvalidRequestException.Part.BODY,
+          "algorithm "
               + request.algorithm()
               + " does not fit problem_type "
               + request.problemType()
               + "; use one of: "
-              + String.join(", ", AlgorithmCatalog.algorithmsFor(request.problemType())));
+              + String.join(", ", AlgorithmCatalog.algorithmsFor(request.problemType())),
+          "algorithm");
     }
     return request.algorithm();
   }
@@ -597,6 +621,31 @@ public final class TrainingJobService {
     handle
         .attach(TrainingJobEventDao.class)
         .insert(jobId, from == null ? null : from.value(), to.value(), caller.name(), reason, now);
+  }
+
+  /**
+   * What the outbox's training tasks did: a trigger that failed for good puts the job back to
+   * {@code ready} with the reason; a cancel that failed leaves its reason on the job.
+   */
+  public OutboxListener outboxListener() {
+    return new OutboxListener() {
+      @Override
+      public void failed(OutboxTask task, String reason) {
+        switch (task.kind()) {
+          case TRIGGER_TRAINING -> {
+            if (task.payload() instanceof OutboxPayload.Trigger trigger) {
+              markTriggerFailed(task.jobId(), trigger.dagRunId(), reason);
+            } else {
+              saveErrorMessage(task.jobId(), "Airflow was not asked to run the job: " + reason);
+            }
+          }
+          case CANCEL_TRAINING ->
+              saveErrorMessage(task.jobId(), "Airflow did not cancel the DAG run: " + reason);
+          default ->
+              LOG.warn("Outbox task {} of job {} failed: {}", task.kind(), task.jobId(), reason);
+        }
+      }
+    };
   }
 
   private void saveErrorMessage(UUID jobId, String message) {

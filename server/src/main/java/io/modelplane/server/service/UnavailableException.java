@@ -1,7 +1,7 @@
 package io.modelplane.server.service;
 
 /** A dependency is down or not configured (503); the message says which. */
-public class UnavailableException extends RuntimeException {
+public final class UnavailableException extends ServiceException {
   public UnavailableException(String message) {
     super(message);
   }

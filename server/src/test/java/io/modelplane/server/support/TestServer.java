@@ -84,7 +84,7 @@ public final class TestServer implements AutoCloseable {
           URI.create("http://modelplane.test:8080"),
           Optional.empty(),
           mlflow,
-          new OutboxConfig(20, 20, 5),
+          new OutboxConfig(20, 20, 5, 60_000),
           Optional.empty());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

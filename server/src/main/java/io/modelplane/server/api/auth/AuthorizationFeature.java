@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.FeatureContext;
 import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,25 +23,31 @@ import org.slf4j.LoggerFactory;
  * OperationRules}, run after authentication; the decision itself is {@link AccessPolicy}'s. Valid
  * credentials without the right answer 403 before the operation does anything. A rule about a
  * resource that does not exist lets the request through, so the operation answers 404.
+ *
+ * <p>Rules about a deployment are not decided here: a deployment can appear, change its roles or be
+ * archived between this filter and the change. The deployment services decide them on the row as
+ * locked by the change's own transaction ({@code DeploymentRows.lockForChange}). This filter only
+ * answers 404 for a deployment that does not exist when the request arrives, so that one created
+ * meanwhile is never changed by it.
  */
 public final class AuthorizationFeature implements DynamicFeature {
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizationFeature.class);
 
   private final AccessPolicy policy;
   private final Function<UUID, Optional<String>> trainingJobOwners;
-  private final DeploymentAccess deployments;
+  private final BiPredicate<String, String> deploymentExists;
 
   /**
    * @param trainingJobOwners the owner of a training job, empty when there is no such job
-   * @param deployments the roles and owner of a deployment
+   * @param deploymentExists whether a live deployment of a model has a name
    */
   public AuthorizationFeature(
       AccessPolicy policy,
       Function<UUID, Optional<String>> trainingJobOwners,
-      DeploymentAccess deployments) {
+      BiPredicate<String, String> deploymentExists) {
     this.policy = policy;
     this.trainingJobOwners = trainingJobOwners;
-    this.deployments = deployments;
+    this.deploymentExists = deploymentExists;
   }
 
   @Override
@@ -96,14 +103,12 @@ public final class AuthorizationFeature implements DynamicFeature {
           }
         }
         case DEPLOYMENT -> {
+          // The right is decided by the deployment services on the locked row (class comment).
           String model = request.getUriInfo().getPathParameters().getFirst("model");
           String name = request.getUriInfo().getPathParameters().getFirst("name");
-          Optional<DeploymentAccess.Grant> grant = deployments.lookup(model, name);
-          if (grant.isPresent()
-              && !policy.canAccessDeployment(
-                  caller, grant.get().allowedRoles(), grant.get().owner())) {
-            forbid(
-                request, caller, "this needs the platform PSK or a role allowed on the deployment");
+          if (model != null && name != null && !deploymentExists.test(model, name)) {
+            request.abortWith(
+                ApiErrors.error(404, "Deployment " + name + " of model " + model + " not found"));
           }
         }
         case NONE -> {

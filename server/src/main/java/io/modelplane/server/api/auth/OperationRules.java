@@ -29,7 +29,10 @@ final class OperationRules {
     NONE,
     /** The training job of the {@code job_id} path parameter (its owner). */
     TRAINING_JOB,
-    /** The deployment of the {@code model} and {@code name} path parameters (its roles, owner). */
+    /**
+     * The deployment of the {@code model} and {@code name} path parameters (its roles, owner):
+     * decided by the deployment services on the row as locked by the change.
+     */
     DEPLOYMENT
   }
 

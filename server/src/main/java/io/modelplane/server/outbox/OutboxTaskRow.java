@@ -1,4 +1,4 @@
-package io.modelplane.server.db;
+package io.modelplane.server.outbox;
 
 import java.time.Instant;
 import java.util.UUID;

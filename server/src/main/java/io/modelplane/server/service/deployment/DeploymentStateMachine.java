@@ -1,4 +1,4 @@
-package io.modelplane.server.service;
+package io.modelplane.server.service.deployment;
 
 import static io.modelplane.server.service.DeploymentStatus.ACTIVE;
 import static io.modelplane.server.service.DeploymentStatus.ARCHIVED;
@@ -7,6 +7,8 @@ import static io.modelplane.server.service.DeploymentStatus.FAILED;
 import static io.modelplane.server.service.DeploymentStatus.PENDING;
 import static io.modelplane.server.service.DeploymentStatus.STOPPED;
 
+import io.modelplane.server.service.DeploymentStatus;
+import io.modelplane.server.service.RunStatus;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +23,7 @@ import java.util.Set;
  *             failed → running (task retry); succeeded is final
  * </pre>
  */
-public final class DeploymentStateMachine {
+final class DeploymentStateMachine {
   private static final Map<DeploymentStatus, Set<DeploymentStatus>> DEPLOYMENT_TARGETS =
       Map.of(
           PENDING, EnumSet.of(DEPLOYING, FAILED, ARCHIVED),
@@ -43,15 +45,15 @@ public final class DeploymentStateMachine {
 
   private DeploymentStateMachine() {}
 
-  public static boolean canMove(DeploymentStatus from, DeploymentStatus to) {
+  static boolean canMove(DeploymentStatus from, DeploymentStatus to) {
     return DEPLOYMENT_TARGETS.get(from).contains(to);
   }
 
-  public static boolean canRunMove(RunStatus from, RunStatus to) {
+  static boolean canRunMove(RunStatus from, RunStatus to) {
     return RUN_SOURCES.get(to).contains(from);
   }
 
-  public static boolean isTriggerable(DeploymentStatus status) {
+  static boolean isTriggerable(DeploymentStatus status) {
     return TRIGGERABLE.contains(status);
   }
 }

@@ -1,0 +1,373 @@
+package io.modelplane.server.service.deployment;
+
+import io.modelplane.server.db.DeploymentDao;
+import io.modelplane.server.db.DeploymentRow;
+import io.modelplane.server.db.DeploymentRunDao;
+import io.modelplane.server.db.DeploymentRunRow;
+import io.modelplane.server.db.Keyset;
+import io.modelplane.server.outbox.Outbox;
+import io.modelplane.server.outbox.OutboxPayload;
+import io.modelplane.server.outbox.OutboxTaskKind;
+import io.modelplane.server.service.Caller;
+import io.modelplane.server.service.ConflictException;
+import io.modelplane.server.service.DeploymentRun;
+import io.modelplane.server.service.DeploymentStatus;
+import io.modelplane.server.service.ErrorMessages;
+import io.modelplane.server.service.Hashes;
+import io.modelplane.server.service.InvalidRequestException;
+import io.modelplane.server.service.NotFoundException;
+import io.modelplane.server.service.Page;
+import io.modelplane.server.service.PageTokens;
+import io.modelplane.server.service.RunCallback;
+import io.modelplane.server.service.RunRequest;
+import io.modelplane.server.service.RunStatus;
+import io.modelplane.server.service.UnavailableException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs of batch deployments: manual runs (trigger, with overrides and an {@code Idempotency-Key}),
+ * the DAG's run callbacks, cancellation, and reading. Each change locks the deployment, decides the
+ * caller's right and the deployment's status on the row as locked, and moves runs through {@link
+ * DeploymentTransitions}.
+ */
+public final class DeploymentRuns {
+  private static final Logger LOG = LoggerFactory.getLogger(DeploymentRuns.class);
+  static final String NO_ORCHESTRATOR =
+      "No orchestrator is configured (MODELPLANE_AIRFLOW_URL is not set): runs cannot be"
+          + " triggered.";
+
+  private final DeploymentRows rows;
+  private final ScoringDags dags;
+  private final ModelResolver models;
+  private final DeploymentTransitions transitions;
+  private final Optional<Outbox> outbox;
+
+  DeploymentRuns(
+      DeploymentRows rows,
+      ScoringDags dags,
+      ModelResolver models,
+      DeploymentTransitions transitions,
+      Optional<Outbox> outbox) {
+    this.rows = rows;
+    this.dags = dags;
+    this.models = models;
+    this.transitions = transitions;
+    this.outbox = outbox;
+  }
+
+  /** A manual run: queued now, triggered in Airflow by the outbox worker. */
+  public DeploymentRun trigger(String modelName, String name, RunRequest request, Caller caller) {
+    DeploymentRow seen = rows.live(modelName, name);
+    return trigger(
+        seen, request, caller, (handle, c) -> rows.lockForChange(handle, modelName, name, c));
+  }
+
+  /** {@code trigger_now} of a create: the creator's own first run. */
+  void triggerOnCreate(UUID deploymentId, Caller caller) {
+    DeploymentRow seen = rows.find(deploymentId).orElseThrow();
+    try {
+      trigger(
+          seen,
+          new RunRequest(null, null, null),
+          caller,
+          (handle, c) ->
+              rows.lock(handle, deploymentId)
+                  .orElseThrow(() -> DeploymentRows.notFound(seen.modelName(), seen.name())));
+    } catch (ConflictException e) {
+      LOG.info("trigger_now of deployment {} not done: {}", deploymentId, e.getMessage());
+    }
+  }
+
+  private DeploymentRun trigger(
+      DeploymentRow seen,
+      RunRequest request,
+      Caller caller,
+      BiFunction<Handle, Caller, DeploymentRow> lock) {
+    String requestHash = hash(request);
+    // MLflow is asked before the lock; what it said is applied to the locked row.
+    Optional<ModelResolver.AliasTarget> alias = models.currentAliasTarget(seen);
+    UUID runId = UUID.randomUUID();
+    String airflowRunId = "modelplane__" + runId;
+    Outcome outcome;
+    try {
+      outcome =
+          rows.jdbi()
+              .inTransaction(
+                  handle -> {
+                    DeploymentRow locked = lock.apply(handle, caller);
+                    DeploymentRunDao runs = handle.attach(DeploymentRunDao.class);
+                    if (request.idempotencyKey() != null) {
+                      Optional<DeploymentRunRow> previous =
+                          runs.findByIdempotencyKey(
+                              locked.deploymentId(), request.idempotencyKey());
+                      if (previous.isPresent()) {
+                        return new Outcome(replayed(previous.get(), requestHash), false);
+                      }
+                    }
+                    if (!DeploymentTransitions.isTriggerable(
+                        DeploymentStatus.of(locked.status()))) {
+                      throw new ConflictException(
+                          "Deployment "
+                              + locked.name()
+                              + " is "
+                              + locked.status()
+                              + ": only an active deployment can run");
+                    }
+                    if (outbox.isEmpty()) {
+                      throw new UnavailableException(NO_ORCHESTRATOR);
+                    }
+                    Instant at = transitions.now();
+                    DeploymentDao dao = handle.attach(DeploymentDao.class);
+                    ModelResolver.Applied version =
+                        models.apply(dao, locked, alias, caller.name(), at);
+                    Long snapshot =
+                        request.snapshotId() != null ? request.snapshotId() : locked.snapshotId();
+                    runs.insert(
+                        new DeploymentRunRow(
+                            runId,
+                            locked.deploymentId(),
+                            airflowRunId,
+                            RunStatus.QUEUED.value(),
+                            null,
+                            null,
+                            version.version(),
+                            snapshot,
+                            request.tags() == null ? null : rows.toJson(request.tags()),
+                            request.idempotencyKey(),
+                            requestHash,
+                            null,
+                            null,
+                            at,
+                            at));
+                    dao.updateLastRun(locked.deploymentId(), runId, at);
+                    Map<String, Object> conf = new LinkedHashMap<>();
+                    conf.put("run_id", runId.toString());
+                    conf.put("snapshot_id", snapshot);
+                    conf.put("tags", request.tags() == null ? Map.of() : request.tags());
+                    outbox
+                        .get()
+                        .appendForDeployment(
+                            handle,
+                            OutboxTaskKind.TRIGGER_RUN,
+                            locked.deploymentId(),
+                            runId,
+                            new OutboxPayload.Trigger(locked.dagId(), airflowRunId, conf),
+                            at);
+                    return new Outcome(runId, version.moved());
+                  });
+    } catch (UnableToExecuteStatementException e) {
+      // The same Idempotency-Key, sent twice at once: the other request's run.
+      if (request.idempotencyKey() != null) {
+        return rows.jdbi()
+            .withExtension(
+                DeploymentRunDao.class,
+                runs -> runs.findByIdempotencyKey(seen.deploymentId(), request.idempotencyKey()))
+            .map(previous -> getRun(replayed(previous, requestHash)))
+            .orElseThrow(() -> e);
+      }
+      throw e;
+    }
+    if (outcome.dagChanged()) {
+      syncQuietly(seen.deploymentId());
+    }
+    LOG.info("Deployment {} of model {} queued a run", seen.name(), seen.modelName());
+    return getRun(outcome.runId());
+  }
+
+  private UUID replayed(DeploymentRunRow previous, String hash) {
+    if (!hash.equals(previous.requestHash())) {
+      throw InvalidRequestException.invalidValue(
+          InvalidRequestException.Part.HEADER,
+          "this Idempotency-Key was used with a different request body",
+          "Idempotency-Key");
+    }
+    return previous.runId();
+  }
+
+  /** The DAG's callback: creates the run on first sight, then follows the run state machine. */
+  public DeploymentRun recordCallback(
+      String modelName, String name, RunCallback callback, Caller caller) {
+    DeploymentRow seen = rows.live(modelName, name);
+    boolean known =
+        rows.jdbi()
+            .withExtension(
+                DeploymentRunDao.class,
+                runs -> runs.findByAirflowRunId(seen.deploymentId(), callback.airflowRunId()))
+            .isPresent();
+    // A new run uses the alias's current version: MLflow is asked before the lock.
+    Optional<ModelResolver.AliasTarget> alias =
+        known ? Optional.empty() : models.currentAliasTargetQuietly(seen);
+    Outcome outcome =
+        rows.jdbi()
+            .inTransaction(
+                handle -> {
+                  DeploymentRow locked = rows.lockForChange(handle, modelName, name, caller);
+                  DeploymentRunDao runs = handle.attach(DeploymentRunDao.class);
+                  DeploymentDao dao = handle.attach(DeploymentDao.class);
+                  Instant at = transitions.now();
+                  Optional<DeploymentRunRow> existing =
+                      runs.findByAirflowRunId(locked.deploymentId(), callback.airflowRunId());
+                  if (existing.isEmpty()) {
+                    ModelResolver.Applied version =
+                        models.apply(dao, locked, alias, caller.name(), at);
+                    UUID id = UUID.randomUUID();
+                    RunStatus status = callback.status();
+                    runs.insert(
+                        new DeploymentRunRow(
+                            id,
+                            locked.deploymentId(),
+                            callback.airflowRunId(),
+                            status.value(),
+                            callback.rowsScored(),
+                            status == RunStatus.FAILED
+                                ? ErrorMessages.truncate(callback.errorMessage())
+                                : null,
+                            version.version(),
+                            locked.snapshotId(),
+                            null,
+                            null,
+                            null,
+                            status == RunStatus.RUNNING ? at : null,
+                            status.isTerminal() ? at : null,
+                            at,
+                            at));
+                    dao.updateLastRun(locked.deploymentId(), id, at);
+                    return new Outcome(id, version.moved());
+                  }
+                  DeploymentRunRow run = existing.get();
+                  if (RunStatus.of(run.status()) == callback.status()) {
+                    return new Outcome(run.runId(), false);
+                  }
+                  transitions.moveRun(
+                      runs,
+                      run,
+                      callback.status(),
+                      callback.rowsScored(),
+                      callback.errorMessage(),
+                      at);
+                  dao.updateLastRun(locked.deploymentId(), run.runId(), at);
+                  return new Outcome(run.runId(), false);
+                });
+    if (outcome.dagChanged()) {
+      syncQuietly(seen.deploymentId());
+    }
+    return getRun(outcome.runId());
+  }
+
+  /**
+   * {@code queued | running → failed}, and the Airflow DAG run marked failed through the outbox. A
+   * run that already ended (succeeded or failed) answers 409.
+   */
+  public DeploymentRun cancelRun(String modelName, String name, UUID runId, Caller caller) {
+    rows.jdbi()
+        .useTransaction(
+            handle -> {
+              DeploymentRow locked = rows.lockForChange(handle, modelName, name, caller);
+              DeploymentRunDao runs = handle.attach(DeploymentRunDao.class);
+              DeploymentRunRow run =
+                  runs.find(runId)
+                      .filter(r -> r.deploymentId().equals(locked.deploymentId()))
+                      .orElseThrow(() -> new NotFoundException("Run " + runId + " not found"));
+              RunStatus from = RunStatus.of(run.status());
+              if (from.isTerminal()) {
+                throw new ConflictException(
+                    "Run "
+                        + runId
+                        + " is "
+                        + from.value()
+                        + ": only a queued or running run can be cancelled");
+              }
+              Instant at = transitions.now();
+              transitions.moveRun(
+                  runs, run, RunStatus.FAILED, null, "cancelled by " + caller.name(), at);
+              outbox.ifPresent(
+                  tasks ->
+                      tasks.appendForDeployment(
+                          handle,
+                          OutboxTaskKind.CANCEL_RUN,
+                          locked.deploymentId(),
+                          runId,
+                          new OutboxPayload.DagRun(locked.dagId(), run.airflowRunId()),
+                          at));
+            });
+    LOG.info("Run {} of deployment {} cancelled by {}", runId, name, caller.name());
+    return getRun(runId);
+  }
+
+  public Page<DeploymentRun> listRuns(
+      String modelName,
+      String name,
+      RunStatus status,
+      Instant createdAfter,
+      Instant createdBefore,
+      int pageSize,
+      String pageToken) {
+    UUID id = rows.live(modelName, name).deploymentId();
+    Keyset after = pageToken == null ? null : PageTokens.decode(pageToken);
+    List<DeploymentRunRow> page =
+        rows.jdbi()
+            .withExtension(
+                DeploymentRunDao.class,
+                runs ->
+                    runs.list(
+                        id,
+                        status == null ? null : status.value(),
+                        createdAfter,
+                        createdBefore,
+                        after,
+                        pageSize + 1));
+    String next = null;
+    if (page.size() > pageSize) {
+      page = page.subList(0, pageSize);
+      DeploymentRunRow last = page.get(pageSize - 1);
+      next = PageTokens.encode(new Keyset(last.createdAt(), last.runId()));
+    }
+    return new Page<>(page.stream().map(rows::toRun).toList(), next);
+  }
+
+  public DeploymentRun getRun(String modelName, String name, UUID runId) {
+    UUID id = rows.live(modelName, name).deploymentId();
+    DeploymentRun run = getRun(runId);
+    if (!run.deploymentId().equals(id)) {
+      throw new NotFoundException("Run " + runId + " not found");
+    }
+    return run;
+  }
+
+  private DeploymentRun getRun(UUID runId) {
+    return rows.findRun(runId)
+        .map(rows::toRun)
+        .orElseThrow(() -> new NotFoundException("Run " + runId + " not found"));
+  }
+
+  private void syncQuietly(UUID deploymentId) {
+    try {
+      dags.sync(deploymentId);
+    } catch (RuntimeException e) {
+      LOG.warn("DAG file of deployment {} not rewritten: {}", deploymentId, e.getMessage());
+    }
+  }
+
+  /** A fingerprint of a run request; no tags and empty tags are the same request. */
+  private String hash(RunRequest request) {
+    Map<String, Object> canonical = new TreeMap<>();
+    canonical.put("snapshot_id", request.snapshotId());
+    boolean noTags = request.tags() == null || request.tags().isEmpty();
+    canonical.put("tags", noTags ? null : new TreeMap<>(request.tags()));
+    return Hashes.sha256(rows.toJson(canonical));
+  }
+
+  /** The run a transaction produced, and whether the DAG file must be written again. */
+  private record Outcome(UUID runId, boolean dagChanged) {}
+}

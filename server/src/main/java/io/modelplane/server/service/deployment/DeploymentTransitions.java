@@ -1,0 +1,124 @@
+package io.modelplane.server.service.deployment;
+
+import io.modelplane.server.db.DeploymentDao;
+import io.modelplane.server.db.DeploymentRow;
+import io.modelplane.server.db.DeploymentRunDao;
+import io.modelplane.server.db.DeploymentRunRow;
+import io.modelplane.server.service.ConflictException;
+import io.modelplane.server.service.DeploymentStatus;
+import io.modelplane.server.service.ErrorMessages;
+import io.modelplane.server.service.RunStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/**
+ * The one place where a deployment or a run changes status: the move is checked against {@link
+ * DeploymentStateMachine}, computed from the row as locked by the caller's transaction, written as
+ * a targeted update, and (for deployments) recorded as an event in the same transaction. One
+ * injected clock gives the time; the row's {@code updated_at} is the event's {@code created_at}.
+ */
+public final class DeploymentTransitions {
+  private final Clock clock;
+
+  public DeploymentTransitions(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** The time of a change (microseconds, what both databases store). */
+  public Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  /**
+   * Moves a locked deployment to {@code to}, with an event. {@code errorMessage} is kept on the row
+   * for {@code failed}; a move to deploying or active clears it.
+   *
+   * @throws ConflictException when the state machine does not allow the move
+   */
+  void move(
+      DeploymentDao dao,
+      DeploymentRow locked,
+      DeploymentStatus to,
+      String actor,
+      String reason,
+      String errorMessage,
+      Instant at) {
+    DeploymentStatus from = DeploymentStatus.of(locked.status());
+    if (!DeploymentStateMachine.canMove(from, to)) {
+      throw new ConflictException(
+          "Deployment "
+              + locked.name()
+              + " is "
+              + from.value()
+              + ": it cannot move to "
+              + to.value());
+    }
+    String error =
+        switch (to) {
+          case FAILED -> ErrorMessages.truncate(errorMessage);
+          case DEPLOYING, ACTIVE -> null;
+          default -> locked.errorMessage();
+        };
+    Instant stoppedAt =
+        switch (to) {
+          case STOPPED -> at;
+          case ACTIVE -> null;
+          default -> locked.stoppedAt();
+        };
+    dao.updateStatus(locked.deploymentId(), to.value(), error, stoppedAt, at);
+    String why =
+        errorMessage == null ? reason : reason + ": " + ErrorMessages.truncate(errorMessage);
+    dao.insertEvent(locked.deploymentId(), "status", from.value(), to.value(), actor, why, at);
+  }
+
+  /** Whether a locked deployment may move to {@code to}. */
+  boolean canMove(DeploymentRow locked, DeploymentStatus to) {
+    return DeploymentStateMachine.canMove(DeploymentStatus.of(locked.status()), to);
+  }
+
+  /** An event that is not a status change (roles, re-rendering, model version). */
+  void record(
+      DeploymentDao dao, UUID deploymentId, String kind, String actor, String reason, Instant at) {
+    dao.insertEvent(deploymentId, kind, null, null, actor, ErrorMessages.truncate(reason), at);
+  }
+
+  /**
+   * Moves a run (its deployment locked by the caller) to {@code to}: {@code started_at} on its
+   * first {@code running}, {@code finished_at} on a terminal status.
+   *
+   * @param rowsScored the new count, or null to keep it
+   * @throws ConflictException when the state machine does not allow the move
+   */
+  void moveRun(
+      DeploymentRunDao runs,
+      DeploymentRunRow run,
+      RunStatus to,
+      Long rowsScored,
+      String errorMessage,
+      Instant at) {
+    RunStatus from = RunStatus.of(run.status());
+    if (!DeploymentStateMachine.canRunMove(from, to)) {
+      throw new ConflictException(
+          "Run "
+              + run.airflowRunId()
+              + " is "
+              + from.value()
+              + ": it cannot move to "
+              + to.value());
+    }
+    runs.updateStatus(
+        run.runId(),
+        to.value(),
+        rowsScored != null ? rowsScored : run.rowsScored(),
+        to == RunStatus.FAILED ? ErrorMessages.truncate(errorMessage) : null,
+        run.startedAt() == null && to == RunStatus.RUNNING ? at : run.startedAt(),
+        to.isTerminal() ? at : null,
+        at);
+  }
+
+  static boolean isTriggerable(DeploymentStatus status) {
+    return DeploymentStateMachine.isTriggerable(status);
+  }
+}
