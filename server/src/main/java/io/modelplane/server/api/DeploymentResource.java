@@ -181,7 +181,7 @@ public final class DeploymentResource implements DeploymentsApi {
     RunRequest request =
         new RunRequest(
             body == null ? null : body.getSnapshotId(),
-            body == null ? null : body.getTags(),
+            body == null ? null : RunTags.checked(body.getTags()),
             idempotencyKey);
     DeploymentRun run = service.trigger(model, name, request, caller());
     return Response.accepted(DeploymentMapper.toRun(run)).build();

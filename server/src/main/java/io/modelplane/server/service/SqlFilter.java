@@ -15,6 +15,9 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
  * the DAG is the parser's own rendering of the expression, never the raw text.
  */
 public final class SqlFilter {
+  /** The contract's maxLength of {@code filter_sql}, as sent and as stored (normalised). */
+  public static final int MAX_LENGTH = 4000;
+
   private static final List<Object> LOCATION = List.of("body", "source", "filter_sql");
   private static final Set<String> FORBIDDEN_WORDS =
       Set.of(
@@ -115,7 +118,18 @@ public final class SqlFilter {
       throw invalid(
           "filter_sql must be a boolean expression such as region = 'EU' AND amount > 10");
     }
-    return expression.toString();
+    String normalised = expression.toString();
+    if (normalised.length() > MAX_LENGTH) {
+      // The parser's rendering spreads operators with spaces; what is stored and answered must
+      // still fit the contract's 4,000 characters.
+      throw invalid(
+          "filter_sql is too long once normalised ("
+              + normalised.length()
+              + " characters, at most "
+              + MAX_LENGTH
+              + "): write it with fewer terms");
+    }
+    return normalised;
   }
 
   /** Peels parentheses around the whole expression. */

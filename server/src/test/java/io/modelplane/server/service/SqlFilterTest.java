@@ -64,4 +64,13 @@ class SqlFilterTest {
   void plainAsciiFiltersStillPass(String filter) {
     assertThat(SqlFilter.normalise(filter)).isNotBlank();
   }
+
+  @org.junit.jupiter.api.Test
+  void aFilterWhoseNormalisedFormOutgrowsTheLimitIsRefused() {
+    String dense = "a=1" + " OR a=1".repeat(570); // 3,993 characters, ~5,700 once normalised
+    assertThat(dense.length()).isLessThanOrEqualTo(SqlFilter.MAX_LENGTH);
+    assertThatThrownBy(() -> SqlFilter.normalise(dense))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("too long once normalised");
+  }
 }
