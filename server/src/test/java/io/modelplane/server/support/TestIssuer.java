@@ -78,6 +78,7 @@ public final class TestIssuer implements AutoCloseable {
         issuer(),
         jwksUrl(),
         AUDIENCE,
+        AUDIENCE,
         OidcConfig.DEFAULT_CLOCK_SKEW,
         OidcConfig.DEFAULT_JWKS_CACHE_TTL,
         minRefreshInterval);
