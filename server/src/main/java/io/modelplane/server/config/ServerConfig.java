@@ -154,7 +154,9 @@ public record ServerConfig(
                 url ->
                     new MlflowConfig(
                         httpUri("MODELPLANE_MLFLOW_URL", url),
-                        settings.get("MODELPLANE_MLFLOW_TOKEN")));
+                        settings.get("MODELPLANE_MLFLOW_TOKEN"),
+                        settings.get("MODELPLANE_MLFLOW_USERNAME"),
+                        settings.get("MODELPLANE_MLFLOW_PASSWORD")));
     OutboxConfig outbox =
         new OutboxConfig(
             intSetting(settings, "MODELPLANE_OUTBOX_POLL_MS", 500, 10, 60_000),
