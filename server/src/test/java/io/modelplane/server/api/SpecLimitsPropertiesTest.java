@@ -135,14 +135,17 @@ class SpecLimitsPropertiesTest {
 
   /**
    * Each try takes the next (limit, at or past) pair in turn, so 2 × 72 tries send every limit at
-   * and past twice, each time with another random fill.
+   * and past twice: once filled with the worst case for escaped JSON, once with a random fill.
    */
   @Property(tries = 144, shrinking = ShrinkingMode.OFF)
   void atTheLimitIsAcceptedOnePastIsA422AndNeverA5xx(@ForAll("fills") String fill) {
     int turn = TURN.getAndIncrement();
     Limit limit = LIMITS.get((turn / 2) % LIMITS.size());
     boolean past = turn % 2 == 1;
-    Sent sent = new Sent(past, fill);
+    // The first round fills every value with the worst case for a column of escaped JSON (a
+    // control character is 6 characters once escaped, a quote 2); the second with jqwik's fill.
+    boolean firstRound = turn < 2 * LIMITS.size();
+    Sent sent = new Sent(past, firstRound ? WORST_CASE_FILL : fill);
     for (Target target : TARGETS) {
       ApiResponse response = limit.send().apply(target, sent);
       String what = target.name() + " " + limit + (past ? " past" : " at") + " the limit";
@@ -181,6 +184,7 @@ class SpecLimitsPropertiesTest {
   }
 
   private static final AtomicInteger TURN = new AtomicInteger();
+  private static final String WORST_CASE_FILL = "\u0001\"\u2028";
   private static final List<Limit> LIMITS = limits();
 
   private static List<Limit> limits() {
