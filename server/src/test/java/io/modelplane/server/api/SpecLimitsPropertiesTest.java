@@ -148,7 +148,13 @@ class SpecLimitsPropertiesTest {
     Sent sent = new Sent(past, firstRound ? WORST_CASE_FILL : fill);
     for (Target target : TARGETS) {
       ApiResponse response = limit.send().apply(target, sent);
-      String what = target.name() + " " + limit + (past ? " past" : " at") + " the limit";
+      String what =
+          target.name()
+              + " "
+              + limit
+              + (past ? " past" : " at")
+              + " the limit, filled with "
+              + sent.fill().codePoints().mapToObj(c -> String.format("U+%04X", c)).toList();
       assertThat(response.status()).as(what + ": " + response.rawBody()).isLessThan(500);
       if (past) {
         assertThat(response.status()).as(what + ": " + response.rawBody()).isEqualTo(422);
