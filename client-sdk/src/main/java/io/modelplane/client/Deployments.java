@@ -11,6 +11,7 @@ import io.modelplane.client.model.DeploymentStatus;
 import io.modelplane.client.model.DeploymentTriggerRequest;
 import io.modelplane.client.model.DeploymentType;
 import io.modelplane.client.model.DeploymentUpdate;
+import io.modelplane.client.model.ListIncludeField;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -83,7 +84,14 @@ public final class Deployments {
         retry.execute(
             () ->
                 api.listModelDeployments(
-                    model, f.status, f.type, f.domain, f.owner, f.pageSize, pageToken)));
+                    model,
+                    f.status,
+                    f.type,
+                    f.domain,
+                    f.owner,
+                    f.pageSize,
+                    pageToken,
+                    f.include())));
   }
 
   /**
@@ -112,7 +120,7 @@ public final class Deployments {
         retry.execute(
             () ->
                 api.listAllDeployments(
-                    f.status, f.type, f.domain, f.owner, f.pageSize, pageToken)));
+                    f.status, f.type, f.domain, f.owner, f.pageSize, pageToken, f.include())));
   }
 
   /**
@@ -304,6 +312,7 @@ public final class Deployments {
     private String domain;
     private String owner;
     private Integer pageSize;
+    private boolean withRenderedDag;
 
     /** Creates a filter that matches every deployment, with the server's default page size. */
     public Filter() {}
@@ -363,8 +372,30 @@ public final class Deployments {
       return this;
     }
 
+    /**
+     * Whether list items carry their full rendered DAG source ({@code include=rendered_dag}). By
+     * default they do not: a list is a summary, and {@code get} returns one item with its DAG.
+     *
+     * @param withRenderedDag {@code true} to include each item's {@code rendered_dag}
+     * @return this filter
+     */
+    public Filter withRenderedDag(boolean withRenderedDag) {
+      this.withRenderedDag = withRenderedDag;
+      return this;
+    }
+
+    ListIncludeField include() {
+      return withRenderedDag ? ListIncludeField.RENDERED_DAG : null;
+    }
+
     Filter copy() {
-      return new Filter().status(status).type(type).domain(domain).owner(owner).pageSize(pageSize);
+      return new Filter()
+          .status(status)
+          .type(type)
+          .domain(domain)
+          .owner(owner)
+          .pageSize(pageSize)
+          .withRenderedDag(withRenderedDag);
     }
   }
 }

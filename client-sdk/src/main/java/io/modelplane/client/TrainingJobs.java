@@ -7,6 +7,7 @@ import io.modelplane.client.model.AutoMLTrainingJobResponse;
 import io.modelplane.client.model.AutoMLTrainingJobStatus;
 import io.modelplane.client.model.AutoMLTrainingJobStatuses;
 import io.modelplane.client.model.AutoMLTrainingStatusUpdate;
+import io.modelplane.client.model.ListIncludeField;
 import io.modelplane.client.model.ProblemType;
 import io.modelplane.client.model.TrainingJobEvent;
 import io.modelplane.client.model.TrainingJobEventList;
@@ -106,7 +107,8 @@ public final class TrainingJobs {
                     f.algorithm,
                     f.problemType,
                     f.pageSize,
-                    pageToken)));
+                    pageToken,
+                    f.include())));
   }
 
   /**
@@ -281,6 +283,7 @@ public final class TrainingJobs {
     private AutoMLAlgorithm algorithm;
     private ProblemType problemType;
     private Integer pageSize;
+    private boolean withRenderedDag;
 
     /** Creates a filter that matches every job, with the server's default page size. */
     public Filter() {}
@@ -351,6 +354,22 @@ public final class TrainingJobs {
       return this;
     }
 
+    /**
+     * Whether list items carry their full rendered DAG source ({@code include=rendered_dag}). By
+     * default they do not: a list is a summary, and {@code get} returns one item with its DAG.
+     *
+     * @param withRenderedDag {@code true} to include each item's {@code rendered_dag}
+     * @return this filter
+     */
+    public Filter withRenderedDag(boolean withRenderedDag) {
+      this.withRenderedDag = withRenderedDag;
+      return this;
+    }
+
+    ListIncludeField include() {
+      return withRenderedDag ? ListIncludeField.RENDERED_DAG : null;
+    }
+
     Filter copy() {
       return new Filter()
           .status(status)
@@ -358,7 +377,8 @@ public final class TrainingJobs {
           .owner(owner)
           .algorithm(algorithm)
           .problemType(problemType)
-          .pageSize(pageSize);
+          .pageSize(pageSize)
+          .withRenderedDag(withRenderedDag);
     }
   }
 }

@@ -242,4 +242,44 @@ class ResourceGroupsTest {
     assertThat(client().retryPolicy().maxAttempts()).isEqualTo(4);
     assertThat(client().waiter().initialDelay()).isEqualTo(Duration.ofSeconds(1));
   }
+
+  @Test
+  void listPagesAskForTheDagSourceOnlyWhenTheFilterSaysSo() {
+    server.stubFor(
+        get(urlEqualTo(MODEL_PATH + "?page_size=10"))
+            .willReturn(okJson("{\"items\":[" + deployment("active") + "]}")));
+    server.stubFor(
+        get(urlEqualTo(MODEL_PATH + "?page_size=10&include=rendered_dag"))
+            .willReturn(okJson("{\"items\":[" + deployment("active") + "]}")));
+    server.stubFor(
+        get(urlEqualTo("/api/deployments?include=rendered_dag"))
+            .willReturn(okJson("{\"items\":[]}")));
+    server.stubFor(
+        get(urlEqualTo("/api/automl/train/jobs?include=rendered_dag"))
+            .willReturn(okJson("{\"items\":[]}")));
+    Deployments deployments = client().deployments();
+
+    assertThat(deployments.list("churn eu", new Deployments.Filter().pageSize(10), null).items())
+        .hasSize(1);
+    assertThat(
+            deployments
+                .list("churn eu", new Deployments.Filter().pageSize(10).withRenderedDag(true), null)
+                .items())
+        .hasSize(1);
+    assertThat(
+            deployments
+                .listAcrossModels(new Deployments.Filter().withRenderedDag(true), null)
+                .items())
+        .isEmpty();
+    assertThat(
+            client()
+                .trainingJobs()
+                .list(new TrainingJobs.Filter().withRenderedDag(true), null)
+                .items())
+        .isEmpty();
+    server.verify(
+        1,
+        com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+            urlEqualTo(MODEL_PATH + "?page_size=10")));
+  }
 }

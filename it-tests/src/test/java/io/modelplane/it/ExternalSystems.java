@@ -290,14 +290,17 @@ final class ExternalSystems implements AutoCloseable {
                     .withStatus(404)
                     .withHeader("Content-Type", "application/json")
                     .withBody(notFound)));
+    // MLflow answers an alias it does not know with 400 INVALID_PARAMETER_VALUE, not 404.
     wiremock.stubFor(
         get(urlPathEqualTo("/api/2.0/mlflow/registered-models/alias"))
             .atPriority(9)
             .willReturn(
                 aResponse()
-                    .withStatus(404)
+                    .withStatus(400)
                     .withHeader("Content-Type", "application/json")
-                    .withBody(notFound)));
+                    .withBody(
+                        "{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"Registered"
+                            + " model alias not found (WireMock)\"}")));
   }
 
   /** MLflow has this version of the model. */

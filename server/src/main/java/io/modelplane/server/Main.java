@@ -15,16 +15,16 @@ public final class Main {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     Logger log = LoggerFactory.getLogger(Main.class);
-    ServerConfig config;
+    ModelplaneServer server;
     try {
-      config = ServerConfig.load(Settings.fromProcess());
+      // A port already in use is reported like any other configuration error.
+      server = ModelplaneServer.start(ServerConfig.load(Settings.fromProcess()));
     } catch (ConfigException e) {
       log.error("Configuration error: {}", e.getMessage());
       System.err.println("modelplane: " + e.getMessage());
       System.exit(2);
       return;
     }
-    ModelplaneServer server = ModelplaneServer.start(config);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "modelplane-shutdown"));
   }
 }

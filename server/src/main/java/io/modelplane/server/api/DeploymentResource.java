@@ -13,6 +13,7 @@ import io.modelplane.server.api.model.DeploymentStatus;
 import io.modelplane.server.api.model.DeploymentTriggerRequest;
 import io.modelplane.server.api.model.DeploymentType;
 import io.modelplane.server.api.model.DeploymentUpdate;
+import io.modelplane.server.api.model.ListIncludeField;
 import io.modelplane.server.api.model.SourceTable;
 import io.modelplane.server.api.model.TargetTable;
 import io.modelplane.server.db.DeploymentFilter;
@@ -106,8 +107,9 @@ public final class DeploymentResource implements DeploymentsApi {
       String domain,
       String owner,
       Integer pageSize,
-      String pageToken) {
-    return list(null, status, type, domain, owner, pageSize, pageToken);
+      String pageToken,
+      ListIncludeField include) {
+    return list(null, status, type, domain, owner, pageSize, pageToken, include);
   }
 
   @Override
@@ -118,8 +120,9 @@ public final class DeploymentResource implements DeploymentsApi {
       String domain,
       String owner,
       Integer pageSize,
-      String pageToken) {
-    return list(model, status, type, domain, owner, pageSize, pageToken);
+      String pageToken,
+      ListIncludeField include) {
+    return list(model, status, type, domain, owner, pageSize, pageToken, include);
   }
 
   @Override
@@ -184,7 +187,7 @@ public final class DeploymentResource implements DeploymentsApi {
     RunRequest request =
         new RunRequest(
             body == null ? null : body.getSnapshotId(),
-            body == null ? null : body.getTags(),
+            body == null ? null : RunTags.checked(body.getTags()),
             idempotencyKey);
     DeploymentRun run = runs.trigger(model, name, request, caller());
     return Response.accepted(DeploymentMapper.toRun(run)).build();
@@ -245,7 +248,8 @@ public final class DeploymentResource implements DeploymentsApi {
       String domain,
       String owner,
       Integer pageSize,
-      String pageToken) {
+      String pageToken,
+      ListIncludeField include) {
     DeploymentFilter filter =
         new DeploymentFilter(
             model,
@@ -255,7 +259,13 @@ public final class DeploymentResource implements DeploymentsApi {
             owner);
     Page<Deployment> page = lifecycle.list(filter, pageSize == null ? 50 : pageSize, pageToken);
     DeploymentList body = new DeploymentList();
-    body.setItems(page.items().stream().map(DeploymentMapper::toResponse).toList());
+    // A list item is a summary: the full DAG source only when asked for (the item's GET has it).
+    boolean withDag = include == ListIncludeField.RENDERED_DAG;
+    body.setItems(
+        page.items().stream()
+            .map(DeploymentMapper::toResponse)
+            .map(item -> withDag ? item : item.renderedDag(null))
+            .toList());
     body.setNextPageToken(page.nextPageToken());
     return Response.ok(body).build();
   }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.modelplane.server.api.model.AutoMLTrainingJobResponse;
 import io.modelplane.server.api.model.DeploymentResponse;
 import io.modelplane.server.api.model.DeploymentRunSummary;
 import io.modelplane.server.api.model.ValidationError;
@@ -41,6 +42,8 @@ public final class JsonMapper implements ContextResolver<ObjectMapper> {
     // A deployment without runs has no last_run: omitted, as the contract cannot say "null" for
     // a referenced schema in OpenAPI 3.0.
     mapper.addMixIn(DeploymentResponse.class, OmitNullLastRun.class);
+    // List items leave the DAG source out (unless include=rendered_dag): omitted, not null.
+    mapper.addMixIn(AutoMLTrainingJobResponse.class, OmitNullRenderedDag.class);
     mapper
         .coercionConfigFor(LogicalType.Textual)
         .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
@@ -83,6 +86,16 @@ public final class JsonMapper implements ContextResolver<ObjectMapper> {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonProperty("last_run")
     abstract DeploymentRunSummary getLastRun();
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonProperty("rendered_dag")
+    abstract String getRenderedDag();
+  }
+
+  private abstract static class OmitNullRenderedDag {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonProperty("rendered_dag")
+    abstract String getRenderedDag();
   }
 
   @Override

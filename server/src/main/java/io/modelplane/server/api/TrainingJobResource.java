@@ -9,6 +9,7 @@ import io.modelplane.server.api.model.AutoMLTrainingJobStatus;
 import io.modelplane.server.api.model.AutoMLTrainingJobStatusEntry;
 import io.modelplane.server.api.model.AutoMLTrainingJobStatuses;
 import io.modelplane.server.api.model.AutoMLTrainingStatusUpdate;
+import io.modelplane.server.api.model.ListIncludeField;
 import io.modelplane.server.api.model.ProblemType;
 import io.modelplane.server.api.model.TrainingJobEventList;
 import io.modelplane.server.db.TrainingJobFilter;
@@ -69,7 +70,8 @@ public final class TrainingJobResource implements AutoMlTrainingApi {
       AutoMLAlgorithm algorithm,
       ProblemType problemType,
       Integer pageSize,
-      String pageToken) {
+      String pageToken,
+      ListIncludeField include) {
     TrainingJobFilter filter =
         new TrainingJobFilter(
             status == null ? null : status.toString(),
@@ -79,7 +81,12 @@ public final class TrainingJobResource implements AutoMlTrainingApi {
             problemType == null ? null : problemType.toString());
     Page<TrainingJob> page = service.list(filter, pageSize == null ? 50 : pageSize, pageToken);
     AutoMLTrainingJobList body = new AutoMLTrainingJobList();
-    body.setItems(page.items().stream().map(TrainingJobMapper::toResponse).toList());
+    boolean withDag = include == ListIncludeField.RENDERED_DAG;
+    body.setItems(
+        page.items().stream()
+            .map(TrainingJobMapper::toResponse)
+            .map(item -> withDag ? item : item.renderedDag(null))
+            .toList());
     body.setNextPageToken(page.nextPageToken());
     return Response.ok(body).build();
   }

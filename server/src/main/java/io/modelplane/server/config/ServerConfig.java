@@ -154,7 +154,9 @@ public record ServerConfig(
                 url ->
                     new MlflowConfig(
                         httpUri("MODELPLANE_MLFLOW_URL", url),
-                        settings.get("MODELPLANE_MLFLOW_TOKEN")));
+                        settings.get("MODELPLANE_MLFLOW_TOKEN"),
+                        settings.get("MODELPLANE_MLFLOW_USERNAME"),
+                        settings.get("MODELPLANE_MLFLOW_PASSWORD")));
     OutboxConfig outbox =
         new OutboxConfig(
             intSetting(settings, "MODELPLANE_OUTBOX_POLL_MS", 500, 10, 60_000),
@@ -279,10 +281,12 @@ public record ServerConfig(
     Optional<String> jwksUrl = settings.get("MODELPLANE_OIDC_JWKS_URL");
     Optional<String> audience = settings.get("MODELPLANE_OIDC_AUDIENCE");
     if (issuer.isEmpty()) {
-      if (jwksUrl.isPresent() || audience.isPresent()) {
+      if (jwksUrl.isPresent()
+          || audience.isPresent()
+          || settings.get("MODELPLANE_OIDC_CLIENT_ID").isPresent()) {
         throw new ConfigException(
-            "MODELPLANE_OIDC_ISSUER is not set: MODELPLANE_OIDC_JWKS_URL and"
-                + " MODELPLANE_OIDC_AUDIENCE are used only with it");
+            "MODELPLANE_OIDC_ISSUER is not set: MODELPLANE_OIDC_JWKS_URL,"
+                + " MODELPLANE_OIDC_AUDIENCE and MODELPLANE_OIDC_CLIENT_ID are used only with it");
       }
       return Optional.empty();
     }
@@ -302,7 +306,10 @@ public record ServerConfig(
                 new ConfigException(
                     "MODELPLANE_OIDC_AUDIENCE is not set: it is required with"
                         + " MODELPLANE_OIDC_ISSUER (the client id that tokens must name in aud)"));
-    return Optional.of(new OidcConfig(issuer.get(), jwks, aud));
+    // The client whose resource_access roles count (realm roles always do): by default the
+    // audience, which in Keycloak is the client id.
+    String clientId = settings.get("MODELPLANE_OIDC_CLIENT_ID").orElse(aud);
+    return Optional.of(new OidcConfig(issuer.get(), jwks, aud, clientId));
   }
 
   static String defaultH2Url(Path dataDir) {

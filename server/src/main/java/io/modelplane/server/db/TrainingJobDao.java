@@ -24,12 +24,12 @@ public interface TrainingJobDao extends SqlObject {
           algorithm, preset, label_column, feature_columns, feature_engineering_job_id, status,
           rendered_dag, mlflow_run_id, mlflow_experiment_name, registered_model_name,
           airflow_dag_id, airflow_dag_run_id, attempt, error_message, idempotency_key,
-          request_hash, created_at, updated_at)
+          idempotency_caller, request_hash, created_at, updated_at)
       VALUES (:jobId, :name, :domain, :owner, :sourceTable, :problemType,
           :algorithm, :preset, :labelColumn, :featureColumns, :featureEngineeringJobId, :status,
           :renderedDag, :mlflowRunId, :mlflowExperimentName, :registeredModelName,
           :airflowDagId, :airflowDagRunId, :attempt, :errorMessage, :idempotencyKey,
-          :requestHash, :createdAt, :updatedAt)
+          :idempotencyCaller, :requestHash, :createdAt, :updatedAt)
       """)
   void insert(@BindMethods TrainingJobRow row);
 
@@ -38,8 +38,13 @@ public interface TrainingJobDao extends SqlObject {
   @SqlQuery(FIND)
   Optional<TrainingJobRow> find(UUID jobId);
 
-  @SqlQuery("SELECT * FROM training_jobs WHERE idempotency_key = :idempotencyKey")
-  Optional<TrainingJobRow> findByIdempotencyKey(String idempotencyKey);
+  /** The job one caller created with one key; another caller's key never matches. */
+  @SqlQuery(
+      """
+      SELECT * FROM training_jobs
+      WHERE idempotency_caller = :idempotencyCaller AND idempotency_key = :idempotencyKey
+      """)
+  Optional<TrainingJobRow> findByIdempotencyKey(String idempotencyCaller, String idempotencyKey);
 
   /** Just the owner, for authorization checks. */
   @SqlQuery("SELECT owner FROM training_jobs WHERE job_id = :jobId")

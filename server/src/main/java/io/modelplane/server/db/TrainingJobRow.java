@@ -3,7 +3,10 @@ package io.modelplane.server.db;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of {@code training_jobs}; {@code featureColumns} is a JSON array or null. */
+/**
+ * One row of {@code training_jobs}; {@code featureColumns} is a JSON array or null; {@code
+ * idempotencyCaller} is the SHA-256 of the identity of the caller that sent {@code idempotencyKey}.
+ */
 public record TrainingJobRow(
     UUID jobId,
     String name,
@@ -26,6 +29,7 @@ public record TrainingJobRow(
     int attempt,
     String errorMessage,
     String idempotencyKey,
+    String idempotencyCaller,
     String requestHash,
     Instant createdAt,
     Instant updatedAt) {}

@@ -40,6 +40,7 @@ public final class TrainingJobRowMapper implements RowMapper<TrainingJobRow> {
         rs.getInt("attempt"),
         rs.getString("error_message"),
         rs.getString("idempotency_key"),
+        rs.getString("idempotency_caller"),
         rs.getString("request_hash"),
         instant(rs.getTimestamp("created_at")),
         instant(rs.getTimestamp("updated_at")));

@@ -25,7 +25,9 @@ public final class InvalidRequestException extends ServiceException {
     /** A field the rule requires is absent. */
     MISSING,
     /** A value that must be a string is not one (an explicit null). */
-    NOT_A_STRING
+    NOT_A_STRING,
+    /** A string longer than the contract allows. */
+    TOO_LONG
   }
 
   private final Part part;
@@ -58,6 +60,15 @@ public final class InvalidRequestException extends ServiceException {
   public static InvalidRequestException notAString(Part part, Object... field) {
     return new InvalidRequestException(
         part, List.of(field), Problem.NOT_A_STRING, "the value is not a string");
+  }
+
+  /** A string longer than {@code maxLength} characters. */
+  public static InvalidRequestException tooLong(Part part, int maxLength, Object... field) {
+    return new InvalidRequestException(
+        part,
+        List.of(field),
+        Problem.TOO_LONG,
+        "String should have at most " + maxLength + " characters");
   }
 
   public Part part() {

@@ -10,10 +10,14 @@ import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 /**
  * Checks a user's {@code filter_sql}: one boolean SQL expression over the source's columns, parsed
  * by JSqlParser. Refused: statements and {@code ;}, comments, subqueries, DDL/DML keywords, and
- * functions outside a small allowlist. What reaches the DAG is the parser's own rendering of the
- * expression, never the raw text.
+ * functions outside a small allowlist, and any character outside ASCII except inside string
+ * literals (so a zero-width or look-alike character cannot disguise a function name). What reaches
+ * the DAG is the parser's own rendering of the expression, never the raw text.
  */
 public final class SqlFilter {
+  /** The contract's maxLength of {@code filter_sql}, as sent and as stored (normalised). */
+  public static final int MAX_LENGTH = 4000;
+
   private static final List<Object> LOCATION = List.of("source", "filter_sql");
   private static final Set<String> FORBIDDEN_WORDS =
       Set.of(
@@ -114,7 +118,18 @@ public final class SqlFilter {
       throw invalid(
           "filter_sql must be a boolean expression such as region = 'EU' AND amount > 10");
     }
-    return expression.toString();
+    String normalised = expression.toString();
+    if (normalised.length() > MAX_LENGTH) {
+      // The parser's rendering spreads operators with spaces; what is stored and answered must
+      // still fit the contract's 4,000 characters.
+      throw invalid(
+          "filter_sql is too long once normalised ("
+              + normalised.length()
+              + " characters, at most "
+              + MAX_LENGTH
+              + "): write it with fewer terms");
+    }
+    return normalised;
   }
 
   /** Peels parentheses around the whole expression. */
@@ -172,15 +187,26 @@ public final class SqlFilter {
           || c == '?'
           || c == ':' && !(i + 1 < n && text.charAt(i + 1) == ':')) {
         throw invalid("filter_sql must not contain the character '" + c + "'");
-      } else if (Character.isLetter(c) || c == '_') {
+      } else if (c > 0x7e) {
+        // Zero-width spaces, BOMs, look-alike letters and other non-ASCII text outside a string
+        // literal would let a function name slip past the allowlist (pg_sleep\u200b): names
+        // and identifiers are plain ASCII.
+        throw invalid(
+            String.format(
+                "filter_sql must be plain ASCII outside string literals (found U+%04X):"
+                    + " identifiers and function names are ASCII letters, digits and _",
+                (int) c));
+      } else if (isAsciiLetter(c) || c == '_') {
         int end = i;
         while (end < n
-            && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
+            && (isAsciiLetter(text.charAt(end))
+                || isAsciiDigit(text.charAt(end))
+                || text.charAt(end) == '_')) {
           end++;
         }
         String word = text.substring(i, end);
         int next = end;
-        while (next < n && Character.isWhitespace(text.charAt(next))) {
+        while (next < n && text.charAt(next) <= ' ') {
           next++;
         }
         if (next < n
@@ -191,13 +217,21 @@ public final class SqlFilter {
         }
         words.add(word);
         i = end;
-      } else if (c < 0x20 && !Character.isWhitespace(c) || c == 0x7f) {
+      } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f) {
         throw invalid("filter_sql must not contain control characters");
       } else {
         i++;
       }
     }
     return words;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** Words that may precede a parenthesis without being functions. */

@@ -87,8 +87,10 @@ public final class TrainingJobService {
    */
   public TrainingJob create(NewTrainingJob request, Caller caller) {
     String requestHash = requestHash(request);
+    String idempotencyCaller = request.idempotencyKey() == null ? null : idempotencyScope(caller);
     if (request.idempotencyKey() != null) {
-      Optional<TrainingJob> replay = replay(request.idempotencyKey(), requestHash);
+      Optional<TrainingJob> replay =
+          replay(idempotencyCaller, request.idempotencyKey(), requestHash);
       if (replay.isPresent()) {
         return replay.get();
       }
@@ -128,6 +130,7 @@ public final class TrainingJobService {
             0,
             null,
             request.idempotencyKey(),
+            idempotencyCaller,
             requestHash,
             now,
             now);
@@ -143,7 +146,8 @@ public final class TrainingJobService {
     } catch (UnableToExecuteStatementException e) {
       if (request.idempotencyKey() != null) {
         // Two calls with the same key raced: the other one created the job.
-        return replay(request.idempotencyKey(), requestHash).orElseThrow(() -> e);
+        return replay(idempotencyCaller, request.idempotencyKey(), requestHash)
+            .orElseThrow(() -> e);
       }
       throw e;
     }
@@ -159,9 +163,20 @@ public final class TrainingJobService {
     return get(jobId);
   }
 
-  private Optional<TrainingJob> replay(String idempotencyKey, String requestHash) {
+  /**
+   * Whose keys a caller's key is among: the platform PSK's, or one user's (a user PSK acts as its
+   * owner, a token as its user). Stored as a hash, so the unique index stays small.
+   */
+  static String idempotencyScope(Caller caller) {
+    return Hashes.sha256(caller.platform() ? "platform" : "user:" + caller.name());
+  }
+
+  private Optional<TrainingJob> replay(
+      String idempotencyCaller, String idempotencyKey, String requestHash) {
     Optional<TrainingJobRow> previous =
-        jdbi.withExtension(TrainingJobDao.class, dao -> dao.findByIdempotencyKey(idempotencyKey));
+        jdbi.withExtension(
+            TrainingJobDao.class,
+            dao -> dao.findByIdempotencyKey(idempotencyCaller, idempotencyKey));
     if (previous.isPresent() && !requestHash.equals(previous.get().requestHash())) {
       throw InvalidRequestException.invalidValue(
           InvalidRequestException.Part.HEADER,

@@ -355,8 +355,9 @@ class DagRenderingPropertiesTest {
 
   /**
    * A model name that cannot be a path segment (control characters, '\\', '/', '%', '.' or '..'):
-   * Jetty answers 400 before the API runs, and nothing is created. Sent without the contract check,
-   * as the 400 is the HTTP server's, not an operation's.
+   * Jetty refuses the path before the API runs, answered as a JSON 404 (such a path names no
+   * resource), and nothing is created. Sent without the contract check, as the answer is the HTTP
+   * server's, not an operation's.
    */
   @Property(tries = 100, shrinking = ShrinkingMode.BOUNDED)
   void pathUnsafeModelNamesAreRefusedBeforeTheApi(
@@ -373,7 +374,7 @@ class DagRenderingPropertiesTest {
               .header("Content-Type", "application/json")
               .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(request)))
               .build();
-      // A client per request: Jetty closes the connection after such a 400.
+      // A client per request: Jetty closes the connection after refusing such a path.
       HttpResponse<String> response =
           HttpClient.newHttpClient().send(post, HttpResponse.BodyHandlers.ofString());
       tally
@@ -381,8 +382,8 @@ class DagRenderingPropertiesTest {
           .computeIfAbsent(response.statusCode(), s -> new AtomicInteger())
           .incrementAndGet();
       Statistics.label("status").collect(response.statusCode());
-      assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
-      assertThat(JSON.readTree(response.body()).get("code").asInt()).isEqualTo(400);
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+      assertThat(JSON.readTree(response.body()).get("code").asInt()).isEqualTo(404);
     } catch (AssertionError | RuntimeException | IOException e) {
       tally.failures.incrementAndGet();
       throw e;

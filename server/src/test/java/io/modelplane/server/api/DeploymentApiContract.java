@@ -79,7 +79,7 @@ abstract class DeploymentApiContract {
   void stubs() {
     model = "churn-" + UUID.randomUUID().toString().substring(0, 8);
     airflow.resetAll();
-    airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
+    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
     airflow.stubFor(patch(urlPathMatching("/api/v2/dags/[^/]+")).willReturn(okJson("{}")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/[^/]+/dagRuns"))
@@ -623,5 +623,14 @@ abstract class DeploymentApiContract {
 
   private String deployment(String name) {
     return deployments() + "/" + name;
+  }
+
+  /** What Airflow's {@code POST /auth/token} answers: 201 with the token. */
+  static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder airflowToken(
+      String token) {
+    return aResponse()
+        .withStatus(201)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\"}");
   }
 }

@@ -150,4 +150,37 @@ class HardeningApiTest {
     assertThat(forbidden.header("X-Content-Type-Options")).isEqualTo("nosniff");
     assertThat(forbidden.header("Cache-Control")).isEqualTo("no-store");
   }
+
+  @Test
+  void a422EchoesAtMostOneKilobyteOfEachValue() {
+    Map<String, Object> tooLongName = job();
+    tooLongName.put("name", "é".repeat(450_000)); // 900 KB of UTF-8
+    Map<String, Object> wrongType = job();
+    wrongType.put("trigger_now", "x".repeat(900_000));
+    Map<String, Object> longFunction = new LinkedHashMap<>();
+    longFunction.put("filter_sql", "f" + "x".repeat(3_900) + "(1) = 1");
+
+    for (ApiResponse refused :
+        List.of(
+            api.post(JOBS, tooLongName),
+            api.post(JOBS, wrongType),
+            api.send("PATCH", "/api/models/m/deployments/nope", longFunction, Map.of()))) {
+      assertThat(refused.status())
+          .as(refused.rawBody().substring(0, Math.min(200, refused.rawBody().length())))
+          .isIn(404, 422);
+      assertThat(refused.rawBody().getBytes(StandardCharsets.UTF_8).length)
+          .as("the whole answer")
+          .isLessThan(4 * 1024);
+      if (refused.status() == 422) {
+        for (JsonNode problem : refused.body().get("detail")) {
+          assertThat(problem.path("input").asText().getBytes(StandardCharsets.UTF_8).length)
+              .isLessThanOrEqualTo(1024);
+          assertThat(problem.get("msg").asText().getBytes(StandardCharsets.UTF_8).length)
+              .isLessThanOrEqualTo(1024);
+        }
+      }
+    }
+    JsonNode echoed = api.post(JOBS, tooLongName).body().get("detail").get(0);
+    assertThat(echoed.get("input").asText()).startsWith("éééé").endsWith("…");
+  }
 }

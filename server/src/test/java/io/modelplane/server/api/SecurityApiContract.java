@@ -274,6 +274,33 @@ abstract class SecurityApiContract {
     }
   }
 
+  @Test
+  void oneCallersIdempotencyKeyNeverReplaysAnotherCallersJob() {
+    Map<String, String> key =
+        Map.of("Idempotency-Key", "shared-" + suffix + "-" + UUID.randomUUID());
+    Map<String, Object> body = jobRequest("team-" + suffix);
+
+    ApiResponse anas = anaPsk.client().send("POST", JOBS, body, key);
+    ApiResponse anasAgain = anaJwt.client().send("POST", JOBS, body, key);
+    ApiResponse bos = boPsk.client().send("POST", JOBS, body, key);
+    ApiResponse platforms = platform.send("POST", JOBS, body, key);
+    ApiResponse bosWithAnotherBody =
+        boJwt.client().send("POST", JOBS, jobRequest("other-" + suffix), key);
+
+    assertThat(anas.status()).isEqualTo(201);
+    assertThat(anasAgain.text("job_id"))
+        .as("the same caller (a user PSK acts as its owner) replays")
+        .isEqualTo(anas.text("job_id"));
+    assertThat(bos.status()).isEqualTo(201);
+    assertThat(bos.text("job_id")).as("another caller's key").isNotEqualTo(anas.text("job_id"));
+    assertThat(platforms.text("job_id"))
+        .isNotEqualTo(anas.text("job_id"))
+        .isNotEqualTo(bos.text("job_id"));
+    assertThat(bosWithAnotherBody.status()).as("bo's own key with another body").isEqualTo(422);
+    JsonNode events = platform.get(JOBS + "/" + bos.text("job_id") + "/events").body();
+    assertThat(events.get("items").get(0).get("actor").asText()).isEqualTo(bo);
+  }
+
   // ---- manage (cancel, delete) and trigger: platform, admin or the job's owner ----
 
   @Test

@@ -219,6 +219,9 @@ class ServerConfigTest {
     assertThat(oidc.jwksUrl())
         .isEqualTo(URI.create("https://sso.example.com/realms/ml/protocol/openid-connect/certs"));
     assertThat(oidc.audience()).isEqualTo("modelplane");
+    assertThat(oidc.clientId()).as("the audience by default").isEqualTo("modelplane");
+    env.put("MODELPLANE_OIDC_CLIENT_ID", "modelplane-api");
+    assertThat(load(env).oidc().orElseThrow().clientId()).isEqualTo("modelplane-api");
     assertThat(oidc.clockSkew()).isEqualTo(java.time.Duration.ofSeconds(60));
     assertThat(load(env).toString()).contains("oidcIssuer=https://sso.example.com/realms/ml");
   }

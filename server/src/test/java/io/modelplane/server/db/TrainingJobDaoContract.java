@@ -221,6 +221,7 @@ abstract class TrainingJobDaoContract {
         null,
         null,
         null,
+        null,
         at,
         at);
   }

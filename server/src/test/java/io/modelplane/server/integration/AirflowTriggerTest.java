@@ -15,6 +15,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.modelplane.server.config.AirflowApiVersion;
@@ -61,8 +62,7 @@ class AirflowTriggerTest {
   @Test
   void createWithTriggerNowSendsExactlyOneV2DagRunRequestWithASessionToken() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(
-        post("/auth/token").willReturn(okJson("{\"access_token\":\"jwt-from-airflow\"}")));
+    airflow.stubFor(post("/auth/token").willReturn(airflowToken("jwt-from-airflow")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(okJson("{\"state\":\"queued\"}")));
@@ -132,7 +132,7 @@ class AirflowTriggerTest {
   @Test
   void anAirflowErrorLeavesTheJobReadyWithTheMessageAndItCanBeTriggeredAgain() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
+    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(
@@ -155,7 +155,7 @@ class AirflowTriggerTest {
         .containsExactly("null→ready", "ready→queued", "queued→ready");
 
     airflow.resetMappings();
-    airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
+    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(okJson("{\"state\":\"queued\"}")));
@@ -175,10 +175,18 @@ class AirflowTriggerTest {
   @Test
   void aRunThatAirflowAlreadyHasCountsAsTriggered() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
+    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
-            .willReturn(aResponse().withStatus(409).withBody("{\"detail\":\"already exists\"}")));
+            .willReturn(
+                aResponse()
+                    .withStatus(409)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"detail\":{\"reason\":\"Unique constraint violation\","
+                            + "\"statement\":\"INSERT INTO dag_run (dag_id, run_id) VALUES (?, ?)\","
+                            + "\"orig_error\":\"duplicate key value violates unique constraint\","
+                            + "\"message\":\"DAG Run with run_id already exists\"}}")));
 
     ApiResponse created = api.post(JOBS, job(true));
 
@@ -192,13 +200,13 @@ class AirflowTriggerTest {
         post("/auth/token")
             .inScenario("token")
             .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
-            .willReturn(okJson("{\"access_token\":\"old\"}"))
+            .willReturn(airflowToken("old"))
             .willSetStateTo("renewed"));
     airflow.stubFor(
         post("/auth/token")
             .inScenario("token")
             .whenScenarioStateIs("renewed")
-            .willReturn(okJson("{\"access_token\":\"new\"}")));
+            .willReturn(airflowToken("new")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .withHeader("Authorization", equalTo("Bearer old"))
@@ -217,9 +225,76 @@ class AirflowTriggerTest {
   }
 
   @Test
+  void aTokenAirflowCanNoLongerVerifyIsRenewedOnceAndTheCallRetried() {
+    ApiClient api = start(AirflowApiVersion.V2);
+    airflow.stubFor(
+        post("/auth/token")
+            .inScenario("restart")
+            .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+            .willReturn(airflowToken("signed-before-restart"))
+            .willSetStateTo("restarted"));
+    airflow.stubFor(
+        post("/auth/token")
+            .inScenario("restart")
+            .whenScenarioStateIs("restarted")
+            .willReturn(airflowToken("signed-after-restart")));
+    // What Airflow 3's JWT validator answers for a token signed with a key it no longer has.
+    airflow.stubFor(
+        post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
+            .withHeader("Authorization", equalTo("Bearer signed-before-restart"))
+            .willReturn(
+                aResponse()
+                    .withStatus(403)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"detail\":\"Invalid JWT token\"}")));
+    airflow.stubFor(
+        post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
+            .withHeader("Authorization", equalTo("Bearer signed-after-restart"))
+            .willReturn(okJson("{\"state\":\"queued\"}")));
+
+    ApiResponse created = api.post(JOBS, job(true));
+
+    assertThat(created.text("status")).isEqualTo("queued");
+    awaitRequests(
+        postRequestedFor(urlPathMatching("/api/v2/dags/.*/dagRuns"))
+            .withHeader("Authorization", equalTo("Bearer signed-after-restart")),
+        1);
+    airflow.verify(2, postRequestedFor(urlEqualTo("/auth/token")));
+    airflow.verify(2, postRequestedFor(urlPathMatching("/api/v2/dags/.*/dagRuns")));
+    JsonNode job = api.get(JOBS + "/" + created.text("job_id")).body();
+    assertThat(job.get("status").asText()).isEqualTo("queued");
+    assertThat(job.path("error_message").isNull() || job.path("error_message").isMissingNode())
+        .as(job.toString())
+        .isTrue();
+  }
+
+  @Test
+  void aForbiddenThatIsNotAboutTheTokenIsNotRetriedWithANewOne() {
+    ApiClient api = start(AirflowApiVersion.V2);
+    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
+    airflow.stubFor(
+        post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
+            .willReturn(
+                aResponse()
+                    .withStatus(403)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"detail\":\"Forbidden\"}")));
+
+    String jobId = api.post(JOBS, job(true)).text("job_id");
+
+    JsonNode job =
+        Await.until(
+            () -> api.get(JOBS + "/" + jobId).body(),
+            j -> !j.path("error_message").isNull() && !j.path("error_message").isMissingNode(),
+            Duration.ofSeconds(30));
+    assertThat(job.get("error_message").asText()).contains("HTTP 403").contains("Forbidden");
+    airflow.verify(1, postRequestedFor(urlEqualTo("/auth/token")));
+  }
+
+  @Test
   void bulkStatusReconcilesWithTheDagRunStateAirflowReports() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
+    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(okJson("{\"state\":\"queued\"}")));
@@ -269,7 +344,7 @@ class AirflowTriggerTest {
   @Test
   void cancellingAQueuedJobMarksItsDagRunFailedInAirflow() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
+    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(okJson("{\"state\":\"queued\"}")));
@@ -368,5 +443,14 @@ class AirflowTriggerTest {
     request.put("label_column", "ltv");
     request.put("trigger_now", triggerNow);
     return request;
+  }
+
+  /** What Airflow's {@code POST /auth/token} answers: 201 with the token. */
+  static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder airflowToken(
+      String token) {
+    return aResponse()
+        .withStatus(201)
+        .withHeader("Content-Type", "application/json")
+        .withBody("{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\"}");
   }
 }

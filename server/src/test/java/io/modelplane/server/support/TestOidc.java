@@ -15,6 +15,7 @@ public final class TestOidc {
         issuer.issuer(),
         URI.create(issuer.jwksUrl()),
         TestIssuer.AUDIENCE,
+        TestIssuer.AUDIENCE,
         OidcConfig.DEFAULT_CLOCK_SKEW,
         OidcConfig.DEFAULT_JWKS_CACHE_TTL,
         minRefreshInterval);

@@ -53,7 +53,9 @@ public final class AuthorizationFeature implements DynamicFeature {
   @Override
   public void configure(ResourceInfo resourceInfo, FeatureContext context) {
     Method method = resourceInfo.getResourceMethod();
-    if (method == null) {
+    if (method == null || isJerseysOwn(resourceInfo)) {
+      // Jersey's automatic OPTIONS (and WADL) handlers only describe the resource (its Allow
+      // header): any authenticated caller may ask, as for a read.
       return;
     }
     Optional<OperationRules.Rule> rule = OperationRules.forMethod(method.getName());
@@ -148,5 +150,10 @@ public final class AuthorizationFeature implements DynamicFeature {
         forbid(request, caller, "this operation is platform PSK only");
       }
     }
+  }
+
+  private static boolean isJerseysOwn(ResourceInfo resourceInfo) {
+    Class<?> type = resourceInfo.getResourceClass();
+    return type != null && type.getName().startsWith("org.glassfish.jersey.");
   }
 }

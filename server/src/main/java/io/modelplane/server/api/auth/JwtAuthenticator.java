@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@code aud} must contain the audience, {@code exp} and {@code nbf} hold within the clock skew.
  * The JWKS is cached and fetched again when a token names an unknown key id, at most twice per
  * refresh interval, so rotated keys are picked up and forged key ids cannot flood the issuer. The
- * caller is {@code preferred_username} with the roles of {@code realm_access.roles} and every
- * {@code resource_access.*.roles}.
+ * caller is {@code preferred_username} with the roles of {@code realm_access.roles} and of the
+ * configured client's {@code resource_access.<client>.roles}.
  */
 public final class JwtAuthenticator implements Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(JwtAuthenticator.class);
@@ -50,6 +50,7 @@ public final class JwtAuthenticator implements Authenticator {
   private static final int JWKS_SIZE_LIMIT = 512 * 1024;
 
   private final ConfigurableJWTProcessor<SecurityContext> processor;
+  private final String clientId;
 
   public JwtAuthenticator(OidcConfig config) {
     this(config, Clock.systemUTC());
@@ -90,6 +91,7 @@ public final class JwtAuthenticator implements Authenticator {
     claims.setMaxClockSkew(Math.toIntExact(config.clockSkew().toSeconds()));
     jwt.setJWTClaimsSetVerifier(claims);
     this.processor = jwt;
+    this.clientId = config.clientId();
   }
 
   /** Three base64url segments: a JWS compact serialisation (possibly an unsigned one). */
@@ -118,15 +120,19 @@ public final class JwtAuthenticator implements Authenticator {
       LOG.info("Rejected a bearer JWT: preferred_username is not a non-empty string");
       return Optional.empty();
     }
-    return Optional.of(new Caller(name, roles(claims), false));
+    return Optional.of(new Caller(name, roles(claims, clientId), false));
   }
 
-  /** {@code realm_access.roles} and every {@code resource_access.<client>.roles}. */
-  static Set<String> roles(JWTClaimsSet claims) {
+  /**
+   * {@code realm_access.roles} and {@code resource_access.<clientId>.roles}: the roles of other
+   * clients are that client's business (a {@code modelplane-admin} role of another application must
+   * not make its holder an admin here).
+   */
+  static Set<String> roles(JWTClaimsSet claims, String clientId) {
     Set<String> roles = new LinkedHashSet<>();
     addRoles(roles, claims.getClaim("realm_access"));
     if (claims.getClaim("resource_access") instanceof Map<?, ?> clients) {
-      clients.values().forEach(client -> addRoles(roles, client));
+      addRoles(roles, clients.get(clientId));
     }
     return Set.copyOf(roles);
   }

@@ -30,10 +30,25 @@ public final class ApiErrors {
     return error;
   }
 
-  /** {@code HTTPValidationError {detail: [...]}} with status 422. */
+  /**
+   * {@code HTTPValidationError {detail: [...]}} with status 422; every echoed value (input,
+   * message, location) is capped at {@link EchoLimit#MAX_BYTES}.
+   */
   public static Response validation(List<ValidationError> problems) {
     HTTPValidationError body = new HTTPValidationError();
-    body.setDetail(problems);
+    body.setDetail(problems.stream().map(ApiErrors::capped).toList());
     return Response.status(422).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+  }
+
+  private static ValidationError capped(ValidationError problem) {
+    problem.setMsg(EchoLimit.cap(problem.getMsg()));
+    problem.setLoc(
+        problem.getLoc().stream()
+            .map(item -> item instanceof String text ? EchoLimit.cap(text) : item)
+            .toList());
+    if (problem.getInput() != null) {
+      problem.setInput(EchoLimit.capValue(problem.getInput()));
+    }
+    return problem;
   }
 }

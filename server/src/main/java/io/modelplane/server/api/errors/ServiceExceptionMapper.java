@@ -61,6 +61,7 @@ public final class ServiceExceptionMapper implements ExceptionMapper<RuntimeExce
           ApiErrors.problem(loc, "value_error", "Value error, " + invalid.reason());
       case MISSING -> ApiErrors.problem(loc, "missing", "Field required: " + invalid.reason());
       case NOT_A_STRING -> ApiErrors.problem(loc, "string_type", "Input should be a valid string");
+      case TOO_LONG -> ApiErrors.problem(loc, "string_too_long", invalid.reason());
     };
   }
 }

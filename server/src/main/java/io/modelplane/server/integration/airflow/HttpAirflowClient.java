@@ -112,10 +112,53 @@ public final class HttpAirflowClient implements AirflowClient {
 
   private HttpResponse<String> send(String method, String path, JsonNode body) {
     HttpResponse<String> response = sendOnce(method, path, body, false);
-    if (response.statusCode() == 401 && usesSessionToken()) {
-      response = sendOnce(method, path, body, true); // the session token expired
+    if (usesSessionToken() && isStaleToken(response)) {
+      LOG.info("Airflow no longer accepts its session token: renewing it once");
+      response = sendOnce(method, path, body, true);
     }
     return response;
+  }
+
+  /**
+   * Whether Airflow refused the session token itself: 401 when it expired, and 403 "Invalid JWT
+   * token" when Airflow can no longer verify it (its signing key changed, e.g. after a restart).
+   * Any other 403 is a real refusal and is not retried.
+   */
+  private boolean isStaleToken(HttpResponse<String> response) {
+    if (response.statusCode() == 401) {
+      return true;
+    }
+    if (response.statusCode() != 403) {
+      return false;
+    }
+    return detailOf(response).toLowerCase(java.util.Locale.ROOT).contains("invalid jwt");
+  }
+
+  /**
+   * Airflow's reason: {@code detail} as text, or the {@code message} or {@code reason} of an object
+   * {@code detail} (Airflow 3 answers a conflict with {@code {"detail": {"reason": …, "message": …,
+   * "statement": …}}}; the SQL statement is never repeated), or the {@code title}.
+   */
+  private String detailOf(HttpResponse<String> response) {
+    try {
+      JsonNode body = json.readTree(response.body());
+      JsonNode detail = body.path("detail");
+      if (detail.isTextual()) {
+        return detail.asText();
+      }
+      if (detail.isObject()) {
+        String text = detail.path("message").asText(detail.path("reason").asText(""));
+        if (!text.isBlank()) {
+          return text;
+        }
+      }
+      if (detail.isArray() && detail.size() > 0) {
+        return detail.get(0).path("msg").asText("");
+      }
+      return body.path("title").asText("");
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   private HttpResponse<String> sendOnce(String method, String path, JsonNode body, boolean renew) {
@@ -206,19 +249,10 @@ public final class HttpAirflowClient implements AirflowClient {
         status, "Airflow refused to " + action + ": HTTP " + status + explanation(response));
   }
 
-  /** Airflow's own short reason ({@code detail} or {@code title}), if it gave one. */
+  /** Airflow's own short reason, if it gave one. */
   private String explanation(HttpResponse<String> response) {
-    try {
-      JsonNode body = json.readTree(response.body());
-      JsonNode detail = body.path("detail");
-      String text = detail.isTextual() ? detail.asText() : body.path("title").asText("");
-      if (text.isBlank() && !detail.isMissingNode()) {
-        text = detail.toString();
-      }
-      return text.isBlank() ? "" : " (" + truncate(text, 300) + ")";
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
+    String text = detailOf(response);
+    return text.isBlank() ? "" : " (" + truncate(text, 300) + ")";
   }
 
   private JsonNode readJson(HttpResponse<String> response) {

@@ -2,6 +2,7 @@ package io.modelplane.server.integration.mlflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.server.config.MlflowConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -10,25 +11,44 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Optional;
 
 /**
  * MLflow's model registry REST API: {@code model-versions/get} to check a pinned version and {@code
- * registered-models/alias} to resolve an alias.
+ * registered-models/alias} to resolve an alias. Authenticates with a bearer token or with HTTP
+ * Basic (MLflow's own auth app); an unknown model, version or alias is "not found", whether MLflow
+ * says so with 404 {@code RESOURCE_DOES_NOT_EXIST} or, as it does for an alias, 400 {@code
+ * INVALID_PARAMETER_VALUE}.
  */
 public final class HttpMlflowClient implements ModelRegistry {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final URI baseUrl;
-  private final Optional<String> token;
+  private final Optional<String> authorization;
   private final ObjectMapper json;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  public HttpMlflowClient(URI baseUrl, Optional<String> token, ObjectMapper json) {
-    this.baseUrl = baseUrl;
-    this.token = token;
+  public HttpMlflowClient(MlflowConfig config, ObjectMapper json) {
+    this.baseUrl = config.baseUrl();
+    this.authorization = authorization(config);
     this.json = json;
+  }
+
+  private static Optional<String> authorization(MlflowConfig config) {
+    if (config.token().isPresent()) {
+      return Optional.of("Bearer " + config.token().get());
+    }
+    return config
+        .username()
+        .map(
+            user ->
+                "Basic "
+                    + Base64.getEncoder()
+                        .encodeToString(
+                            (user + ":" + config.password().orElseThrow())
+                                .getBytes(StandardCharsets.UTF_8)));
   }
 
   @Override
@@ -74,7 +94,7 @@ public final class HttpMlflowClient implements ModelRegistry {
             .timeout(TIMEOUT)
             .header("Accept", "application/json")
             .GET();
-    token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+    authorization.ifPresent(value -> request.header("Authorization", value));
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -33,7 +33,7 @@ class JwtAuthenticatorTest {
   }
 
   @Test
-  void aValidTokenIsTheUserWithRealmAndClientRoles() {
+  void aValidTokenIsTheUserWithRealmRolesAndTheRolesOfItsOwnClientOnly() {
     String token =
         issuer.token(
             "ana",
@@ -50,8 +50,22 @@ class JwtAuthenticatorTest {
 
     assertThat(caller.name()).isEqualTo("ana");
     assertThat(caller.platform()).isFalse();
-    assertThat(caller.roles())
-        .containsExactlyInAnyOrder("data-science", "modelplane-admin", "view-profile");
+    assertThat(caller.roles()).containsExactlyInAnyOrder("data-science", "modelplane-admin");
+  }
+
+  @Test
+  void aModelplaneAdminRoleOfAnotherClientDoesNotCount() {
+    String token =
+        issuer.token(
+            "mallory",
+            claims ->
+                claims.claim(
+                    "resource_access",
+                    Map.of(
+                        "some-other-app", Map.of("roles", List.of("modelplane-admin")),
+                        "modelplane", Map.of("roles", List.of("viewer")))));
+
+    assertThat(bearer(token).orElseThrow().roles()).containsExactly("viewer");
   }
 
   @Test
@@ -157,6 +171,7 @@ class JwtAuthenticatorTest {
             .claim("resource_access", Map.of("x", "not-an-object", "y", Map.of("roles", "b")))
             .build();
 
-    assertThat(JwtAuthenticator.roles(claims)).isEqualTo(Set.of("a"));
+    assertThat(JwtAuthenticator.roles(claims, "x")).isEqualTo(Set.of("a"));
+    assertThat(JwtAuthenticator.roles(claims, "y")).isEqualTo(Set.of("a"));
   }
 }

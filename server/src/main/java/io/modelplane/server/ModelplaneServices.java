@@ -1,0 +1,133 @@
+package io.modelplane.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.server.api.JsonMapper;
+import io.modelplane.server.api.auth.Authenticator;
+import io.modelplane.server.api.auth.JwtAuthenticator;
+import io.modelplane.server.api.auth.PlatformPskAuthenticator;
+import io.modelplane.server.api.auth.UserPskAuthenticator;
+import io.modelplane.server.config.DagStoreConfig;
+import io.modelplane.server.config.ServerConfig;
+import io.modelplane.server.db.Database;
+import io.modelplane.server.integration.airflow.AirflowClient;
+import io.modelplane.server.integration.airflow.HttpAirflowClient;
+import io.modelplane.server.integration.dagstore.DagStore;
+import io.modelplane.server.integration.dagstore.LocalDagStore;
+import io.modelplane.server.integration.dagstore.S3DagStore;
+import io.modelplane.server.integration.mlflow.HttpMlflowClient;
+import io.modelplane.server.integration.mlflow.ModelRegistry;
+import io.modelplane.server.outbox.Outbox;
+import io.modelplane.server.outbox.OutboxWorker;
+import io.modelplane.server.render.DagRenderer;
+import io.modelplane.server.service.AccessPolicy;
+import io.modelplane.server.service.TrainingJobService;
+import io.modelplane.server.service.UserPskService;
+import io.modelplane.server.service.deployment.Deployments;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every part of the server below the HTTP layer, built from the configuration and wired explicitly:
+ * integrations, services, authenticators and the outbox worker (only with Airflow).
+ */
+record ModelplaneServices(
+    Database database,
+    DagStore dagStore,
+    Optional<AirflowClient> airflow,
+    TrainingJobService trainingJobs,
+    Deployments deployments,
+    AccessPolicy policy,
+    UserPskService userPsks,
+    List<Authenticator> authenticators,
+    Optional<OutboxWorker> outbox) {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelplaneServices.class);
+
+  static ModelplaneServices build(ServerConfig config, Database database, Clock clock) {
+    ObjectMapper json = JsonMapper.create();
+    DagStore dagStore = dagStore(config.dagStore());
+    try {
+      Optional<AirflowClient> airflow =
+          config.airflow().map(airflowConfig -> new HttpAirflowClient(airflowConfig, json));
+      if (airflow.isEmpty()) {
+        LOG.warn("No orchestrator configured (MODELPLANE_AIRFLOW_URL): DAGs are stored, not run");
+      }
+      DagRenderer renderer = new DagRenderer(config.templatesDir());
+      TrainingJobService trainingJobs =
+          new TrainingJobService(
+              database.jdbi(), dagStore, renderer, airflow, config.publicUrl(), json, clock);
+      Optional<ModelRegistry> registry =
+          config.mlflow().map(mlflow -> new HttpMlflowClient(mlflow, json));
+      if (registry.isEmpty()) {
+        LOG.warn("No model registry configured (MODELPLANE_MLFLOW_URL): versions are not checked");
+      }
+      AccessPolicy policy = new AccessPolicy();
+      Optional<Outbox> outboxTasks = airflow.map(client -> new Outbox(json));
+      Deployments deployments =
+          Deployments.create(
+              database.jdbi(),
+              dagStore,
+              renderer,
+              outboxTasks,
+              registry,
+              config.publicUrl(),
+              json,
+              clock,
+              policy);
+      UserPskService userPsks = new UserPskService(database.jdbi(), json, clock);
+      Optional<OutboxWorker> outbox =
+          airflow.map(
+              client ->
+                  new OutboxWorker(
+                      database.jdbi(),
+                      client,
+                      outboxTasks.orElseThrow(),
+                      deployments.outboxListener(),
+                      trainingJobs.outboxListener(),
+                      clock,
+                      new OutboxWorker.OutboxSettings(
+                          Duration.ofMillis(config.outbox().pollMillis()),
+                          Duration.ofMillis(config.outbox().initialBackoffMillis()),
+                          config.outbox().maxAttempts(),
+                          Duration.ofMinutes(2),
+                          Duration.ofMillis(config.outbox().deleteRecheckMillis()))));
+      return new ModelplaneServices(
+          database,
+          dagStore,
+          airflow,
+          trainingJobs,
+          deployments,
+          policy,
+          userPsks,
+          authenticators(config, userPsks, clock),
+          outbox);
+    } catch (RuntimeException e) {
+      dagStore.close();
+      throw e;
+    }
+  }
+
+  /** Tried in order: the platform PSK (no I/O), user PSKs (mpk_…), JWTs (Bearer only). */
+  private static List<Authenticator> authenticators(
+      ServerConfig config, UserPskService userPsks, Clock clock) {
+    List<Authenticator> authenticators = new ArrayList<>();
+    authenticators.add(new PlatformPskAuthenticator(config.platformPsk()));
+    authenticators.add(new UserPskAuthenticator(userPsks));
+    config.oidc().ifPresent(oidc -> authenticators.add(new JwtAuthenticator(oidc, clock)));
+    if (config.oidc().isEmpty()) {
+      LOG.info("No OIDC issuer configured (MODELPLANE_OIDC_ISSUER): bearer JWTs are refused");
+    }
+    return List.copyOf(authenticators);
+  }
+
+  private static DagStore dagStore(DagStoreConfig config) {
+    if (config instanceof DagStoreConfig.S3 s3) {
+      return new S3DagStore(s3);
+    }
+    return new LocalDagStore(((DagStoreConfig.Local) config).directory());
+  }
+}
