@@ -91,6 +91,9 @@ public final class Database implements AutoCloseable {
         Flyway.configure()
             .dataSource(dataSource)
             .locations("classpath:db/migration")
+            // All pending migrations in one transaction: two servers starting on the same empty
+            // database never split them (one applies all, the other finds none).
+            .group(true)
             .load()
             .migrate();
     LOG.info(
