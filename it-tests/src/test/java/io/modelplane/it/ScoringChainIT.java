@@ -13,6 +13,7 @@ import io.modelplane.testsupport.airflow.AirflowTaskRunner;
 import io.modelplane.testsupport.airflow.AirflowTaskRunner.TaskResult;
 import io.modelplane.testsupport.mlflow.MlflowStandIn;
 import io.modelplane.testsupport.mlflow.PythonModel;
+import io.modelplane.testsupport.s3.S3TestServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ class ScoringChainIT {
 
   private static ExternalSystems external;
   private static MlflowStandIn mlflow;
-  private static S3ProtocolServer s3;
+  private static S3TestServer s3;
   private static PostgresDatabase catalogDatabase;
   private static ServerUnderTest server;
   private static AirflowTaskRunner airflow;
@@ -54,7 +55,7 @@ class ScoringChainIT {
     work = Files.createTempDirectory(BuiltJars.workDir().toAbsolutePath(), "scoring-chain-");
     external = new ExternalSystems();
     mlflow = MlflowStandIn.start();
-    s3 = S3ProtocolServer.start();
+    s3 = S3TestServer.start();
     s3.createBucket("lake");
     catalogDatabase = PostgresDatabase.create();
     Map<String, String> serverEnv = new LinkedHashMap<>(external.airflowEnv());
@@ -68,10 +69,10 @@ class ScoringChainIT {
     runnerEnv.put("MODELPLANE_ICEBERG_JDBC_USER", catalogDatabase.user());
     runnerEnv.put("MODELPLANE_ICEBERG_JDBC_PASSWORD", catalogDatabase.password());
     runnerEnv.put("MODELPLANE_ICEBERG_WAREHOUSE", "s3://lake/warehouse");
-    runnerEnv.put("MODELPLANE_S3_ENDPOINT", s3.endpoint());
+    runnerEnv.put("MODELPLANE_S3_ENDPOINT", s3.endpoint().toString());
     runnerEnv.put("MODELPLANE_S3_REGION", "us-east-1");
-    runnerEnv.put("MODELPLANE_S3_ACCESS_KEY_ID", S3ProtocolServer.ACCESS_KEY);
-    runnerEnv.put("MODELPLANE_S3_SECRET_ACCESS_KEY", S3ProtocolServer.SECRET_KEY);
+    runnerEnv.put("MODELPLANE_S3_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY);
+    runnerEnv.put("MODELPLANE_S3_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY);
     runnerEnv.put("MODELPLANE_SPARK_MASTER", "local[2]");
     runnerEnv.put("MODELPLANE_MLFLOW_URL", mlflow.url());
     runnerEnv.put("SPARK_LOCAL_IP", "127.0.0.1");

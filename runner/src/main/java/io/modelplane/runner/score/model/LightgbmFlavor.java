@@ -1,12 +1,11 @@
 package io.modelplane.runner.score.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.microsoft.azure.synapse.ml.lightgbm.LightGBMClassificationModel;
 import com.microsoft.azure.synapse.ml.lightgbm.LightGBMRegressionModel;
 import io.modelplane.runner.RunnerException;
+import io.modelplane.runner.mlflow.MlflowModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Transformer;
@@ -20,15 +19,10 @@ final class LightgbmFlavor {
 
   private LightgbmFlavor() {}
 
-  static ScoringModel load(MlmodelFile mlmodel, String modelLabel) {
-    JsonNode flavor = mlmodel.flavor("lightgbm").orElseThrow();
-    String fileName =
-        flavor.hasNonNull("data")
-            ? flavor.get("data").asText()
-            : flavor.path("lgb_model").asText("model.lgb");
+  static ScoringModel load(MlflowModelFiles mlmodel, String modelLabel) {
     String text;
     try {
-      text = Files.readString(mlmodel.file(fileName, modelLabel));
+      text = Files.readString(ModelFormats.modelFile(mlmodel, "lightgbm", "lgb_model"));
     } catch (IOException e) {
       throw new RunnerException(modelLabel + " has an unreadable LightGBM model file", e);
     }
@@ -37,7 +31,7 @@ final class LightgbmFlavor {
       throw new RunnerException(
           modelLabel + " has a LightGBM model file that is not LightGBM's text format");
     }
-    List<String> features = new ArrayList<>(mlmodel.featureColumns());
+    List<String> features = ModelFormats.featureColumns(mlmodel);
     if (features.isEmpty()) {
       header(text, "feature_names=")
           .ifPresent(names -> features.addAll(Arrays.asList(names.split(" "))));

@@ -3,6 +3,7 @@ package io.modelplane.runner.score.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.runner.RunnerException;
+import io.modelplane.runner.mlflow.MlflowModelFiles;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -26,13 +27,8 @@ final class XgboostFlavor {
 
   private XgboostFlavor() {}
 
-  static ScoringModel load(MlmodelFile mlmodel, String modelLabel) {
-    JsonNode flavor = mlmodel.flavor("xgboost").orElseThrow();
-    String fileName =
-        flavor.hasNonNull("data")
-            ? flavor.get("data").asText()
-            : flavor.path("xgb_model").asText("model.xgb");
-    String path = mlmodel.file(fileName, modelLabel).toString();
+  static ScoringModel load(MlflowModelFiles mlmodel, String modelLabel) {
+    String path = ModelFormats.modelFile(mlmodel, "xgboost", "xgb_model").toString();
     Booster booster;
     JsonNode learner;
     try {
@@ -42,7 +38,7 @@ final class XgboostFlavor {
       throw new RunnerException(
           modelLabel + " has an XGBoost model file that XGBoost cannot read: " + e.getMessage(), e);
     }
-    List<String> features = mlmodel.featureColumns();
+    List<String> features = ModelFormats.featureColumns(mlmodel);
     if (features.isEmpty() && learner.path("feature_names").isArray()) {
       learner.path("feature_names").forEach(name -> features.add(name.asText()));
     }
