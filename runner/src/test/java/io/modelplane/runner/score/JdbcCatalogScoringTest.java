@@ -111,7 +111,9 @@ class JdbcCatalogScoringTest {
         ResultSet tables =
             statement.executeQuery(
                 "SELECT table_namespace, table_name, metadata_location FROM iceberg_tables"
-                    + " ORDER BY table_name")) {
+                    + " WHERE catalog_name = '"
+                    + catalog
+                    + "' ORDER BY table_name")) {
       assertThat(tables.next()).isTrue();
       assertThat(tables.getString(2)).isEqualTo("churn");
       assertThat(tables.getString(3)).contains("/scores/churn/metadata/");

@@ -15,7 +15,6 @@ import io.modelplane.runner.spark.RunnerSettings;
 import io.modelplane.testsupport.mlflow.MlflowStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,35 +27,33 @@ class ScoreFailuresTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static MlflowStandIn mlflow;
   private static String version;
+  private static RunnerSettings settings;
+  private static SparkSession spark;
+  private static String catalog;
+  private static long targetSnapshot;
 
-  private final RunnerSettings settings =
-      ScoringFixture.withMlflow(SharedSpark.hadoopCatalog(), mlflow);
-  private final SparkSession spark = SharedSpark.session(settings);
-  private final String catalog = settings.catalogName();
-  private long targetSnapshot;
-
+  /** One source and one scored target for the class; tests that change a table use their own. */
   @BeforeAll
-  static void registerModel() {
+  static void scoreOnce() {
     mlflow = MlflowStandIn.start();
-    version =
-        ScoringFixture.registerSparkModel(
-            mlflow,
-            "churn",
-            ScoringFixture.fitPipeline(SharedSpark.session(SharedSpark.hadoopCatalog())));
+    settings = ScoringFixture.withMlflow(SharedSpark.hadoopCatalog(), mlflow);
+    spark = SharedSpark.session(settings);
+    catalog = settings.catalogName();
+    version = ScoringFixture.registerSparkModel(mlflow, "churn", ScoringFixture.fitPipeline(spark));
+    ScoringFixture.appendSource(settings, "crm.customers", 1, 200);
+    Outcome first =
+        score(settings, deployment(null, "overwrite_partition"), "manual__1", day(1), "", null);
+    assertThat(first.exitCode()).as(first.err()).isZero();
+  }
+
+  @BeforeEach
+  void rememberTheTargetSnapshot() {
+    targetSnapshot = currentTargetSnapshot();
   }
 
   @AfterAll
   static void stopMlflow() {
     mlflow.close();
-  }
-
-  @BeforeEach
-  void scoreOnce() {
-    ScoringFixture.appendSource(settings, "crm.customers", 1, 200);
-    Outcome first =
-        score(settings, deployment(null, "overwrite_partition"), "manual__1", day(1), "", null);
-    assertThat(first.exitCode()).as(first.err()).isZero();
-    targetSnapshot = currentTargetSnapshot();
   }
 
   @Test
@@ -77,11 +74,13 @@ class ScoreFailuresTest {
 
   @Test
   void droppedFeatureColumn() {
-    spark.sql("ALTER TABLE " + catalog + ".crm.customers DROP COLUMN f2");
+    ScoringFixture.appendSource(settings, "crm.without_f2", 1, 20);
+    spark.sql("ALTER TABLE " + catalog + ".crm.without_f2 DROP COLUMN f2");
     assertFails(
-        deployment(null, "overwrite_partition"),
+        deploymentJson(
+            "churn", version, catalog + ".crm.without_f2", null, target(), "overwrite_partition"),
         "",
-        "source table " + catalog + ".crm.customers has no column f2");
+        "source table " + catalog + ".crm.without_f2 has no column f2");
   }
 
   @Test
@@ -169,18 +168,33 @@ class ScoreFailuresTest {
 
   @Test
   void aWriteThatFailsLeavesTheTargetAtItsPreviousSnapshot() {
-    ScoringFixture.appendSource(settings, "crm.customers", 1, 10); // ids 1..10 twice
+    ScoringFixture.appendSource(settings, "crm.twice", 1, 30);
+    ScoringFixture.appendSource(settings, "crm.twice", 1, 10); // ids 1..10 twice
+    String merged = catalog + ".scores.merged";
+    String json =
+        deploymentJson("churn", version, catalog + ".crm.twice", null, merged, "append_dedup");
+    Outcome first = score(settings, json, "manual__1", day(1), "", null);
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    long before = snapshotOf(merged);
+
     Outcome merge =
-        score(settings, deployment(null, "append_dedup"), "manual__2", day(2), "", null);
+        score(
+            settings,
+            deploymentJson("churn", version, catalog + ".crm.twice", null, merged, "append_dedup"),
+            "manual__2",
+            day(2),
+            "",
+            null);
+
     assertThat(merge.exitCode()).isEqualTo(1);
     assertThat(merge.err().strip())
         .startsWith(
             "modelplane-runner: writing target table "
-                + target()
+                + merged
                 + " failed, the table is unchanged: ")
         .doesNotContain("\n");
-    assertThat(currentTargetSnapshot()).isEqualTo(targetSnapshot);
-    assertThat(spark.table(target()).count()).isEqualTo(200);
+    assertThat(snapshotOf(merged)).isEqualTo(before);
+    assertThat(spark.table(merged).count()).isEqualTo(40);
   }
 
   private void assertFails(String deploymentJson, String snapshotId, String reason) {
@@ -201,26 +215,26 @@ class ScoreFailuresTest {
     assertThat(currentTargetSnapshot()).isEqualTo(targetSnapshot);
   }
 
-  private long currentTargetSnapshot() {
+  private static long currentTargetSnapshot() {
+    return snapshotOf(target());
+  }
+
+  private static long snapshotOf(String table) {
     return new IcebergTables(spark)
-        .currentSnapshotId(TableName.parse(target(), catalog))
+        .currentSnapshotId(TableName.parse(table, catalog))
         .orElseThrow();
   }
 
-  private String target() {
+  private static String target() {
     return catalog + ".scores.churn";
   }
 
-  private String deployment(String filter, String rerunBehavior) {
+  private static String deployment(String filter, String rerunBehavior) {
     return deploymentJson(
         "churn", version, catalog + ".crm.customers", filter, target(), rerunBehavior);
   }
 
   private static String day(int day) {
     return "2026-01-0" + day + "T00:00:00+00:00";
-  }
-
-  static Optional<String> none() {
-    return Optional.empty();
   }
 }

@@ -86,12 +86,21 @@ final class ScoringFixture {
         .getLong(0);
   }
 
-  /** A logistic regression pipeline fitted on generated rows. */
-  static PipelineModel fitPipeline(SparkSession spark) {
+  private static PipelineModel pipeline;
+
+  /** A logistic regression pipeline fitted on generated rows (once per test JVM). */
+  static synchronized PipelineModel fitPipeline(SparkSession spark) {
+    if (pipeline == null) {
+      pipeline = fit(spark);
+    }
+    return pipeline;
+  }
+
+  private static PipelineModel fit(SparkSession spark) {
     VectorAssembler assembler =
         new VectorAssembler().setInputCols(FEATURES.toArray(String[]::new)).setOutputCol("fv");
     LogisticRegression regression =
-        new LogisticRegression().setFeaturesCol("fv").setLabelCol("label").setMaxIter(20);
+        new LogisticRegression().setFeaturesCol("fv").setLabelCol("label").setMaxIter(10);
     return new Pipeline()
         .setStages(new PipelineStage[] {assembler, regression})
         .fit(rows(spark, 1, 500));
