@@ -78,7 +78,10 @@ class RenderedDagsRunUnderAirflowStandInTest {
     Map<String, Object> deployment = new LinkedHashMap<>();
     deployment.put("name", "nightly");
     deployment.put("model_name", "churn");
-    deployment.put("source", Map.of("filter_sql", "region = 'EU'"));
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("filter_sql", "region = 'EU'");
+    source.put("snapshot_id", null);
+    deployment.put("source", source);
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("dag_id", "mp_score_nightly");
     values.put("modelplane_url", "http://modelplane.test");
