@@ -8,7 +8,6 @@ import io.modelplane.runner.SharedSpark;
 import io.modelplane.runner.SharedSpark.Outcome;
 import io.modelplane.runner.spark.RunnerSettings;
 import io.modelplane.testsupport.mlflow.MlflowStandIn;
-import io.modelplane.testsupport.s3.S3TestServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -23,8 +22,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The scorer on an Iceberg JDBC catalog kept in the real PostgreSQL (a database of this test run's
- * own): the catalog's table pointers move in PostgreSQL, one commit per run; once with the
- * warehouse on an S3-protocol server (S3Proxy) through Iceberg's S3FileIO.
+ * own): the catalog's table pointers move in PostgreSQL, one commit per run. (The warehouse on an
+ * S3-protocol server is proven with the built jar in it-tests' ScoringChainIT: S3Proxy's Jetty 12
+ * needs the jakarta.* servlet, annotation and JAXB APIs whose artifacts share their coordinates
+ * with the javax.* ones Spark needs, so it cannot join Spark's test class path.)
  */
 class JdbcCatalogScoringTest {
 
@@ -126,65 +127,5 @@ class JdbcCatalogScoringTest {
                 .first()
                 .getLong(0))
         .isEqualTo(3);
-  }
-
-  @Test
-  void appendDedupWithTheWarehouseOnAnS3ProtocolServer() {
-    try (S3TestServer s3 = S3TestServer.start()) {
-      s3.createBucket("lake");
-      RunnerSettings settings =
-          ScoringFixture.withMlflow(
-              SharedSpark.fromEnvironment(
-                  "test_s3",
-                  Map.of(
-                      "MODELPLANE_ICEBERG_CATALOG_TYPE",
-                      "jdbc",
-                      "MODELPLANE_ICEBERG_URI",
-                      "jdbc:postgresql://127.0.0.1:5432/" + DATABASE,
-                      "MODELPLANE_ICEBERG_JDBC_USER",
-                      "postgres",
-                      "MODELPLANE_ICEBERG_WAREHOUSE",
-                      "s3://lake/warehouse",
-                      "MODELPLANE_S3_ENDPOINT",
-                      s3.endpoint().toString(),
-                      "MODELPLANE_S3_ACCESS_KEY_ID",
-                      S3TestServer.ACCESS_KEY,
-                      "MODELPLANE_S3_SECRET_ACCESS_KEY",
-                      S3TestServer.SECRET_KEY)),
-              mlflow);
-      SparkSession spark = SharedSpark.session(settings);
-      String catalog = settings.catalogName();
-      String version =
-          ScoringFixture.registerSparkModel(mlflow, "churn-s3", ScoringFixture.fitPipeline(spark));
-      ScoringFixture.appendSource(settings, "crm.customers", 1, 200);
-      String deployment =
-          deploymentJson(
-              "churn-s3",
-              version,
-              catalog + ".crm.customers",
-              null,
-              catalog + ".scores.churn",
-              "append_dedup");
-
-      for (String run : new String[] {"manual__1", "manual__1", "manual__2"}) {
-        Outcome outcome = score(settings, deployment, run, ScoreCommandTest.DAY_1, "", null);
-        assertThat(outcome.exitCode()).as(outcome.err()).isZero();
-      }
-
-      assertThat(
-              spark
-                  .sql(
-                      "SELECT airflow_run_id, count(*), count(DISTINCT customer_id) FROM "
-                          + catalog
-                          + ".scores.churn GROUP BY 1")
-                  .collectAsList()
-                  .stream()
-                  .map(row -> row.getString(0) + "=" + row.getLong(1) + "/" + row.getLong(2))
-                  .toList())
-          .containsExactly("manual__2=200/200");
-      assertThat(s3.keys("lake"))
-          .anyMatch(key -> key.startsWith("warehouse/scores/churn/data/"))
-          .anyMatch(key -> key.startsWith("warehouse/crm/customers/metadata/"));
-    }
   }
 }
