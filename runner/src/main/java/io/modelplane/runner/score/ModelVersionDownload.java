@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Fetches a registered model version's files from MLflow: {@code model-versions/get} (the version
@@ -40,5 +42,14 @@ public final class ModelVersionDownload {
     }
     mlflow.downloadArtifacts(uri, folder);
     return folder;
+  }
+
+  /** Deletes a downloaded folder; what cannot be deleted is left to the temp directory's owner. */
+  static void delete(Path folder) {
+    try (Stream<Path> paths = Files.walk(folder)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // a leftover temp folder is harmless
+    }
   }
 }

@@ -55,7 +55,9 @@ public final class ScoreCommand implements Callable<Integer> {
   @Option(names = "--run-id", required = true, description = "the Airflow run id")
   String runId;
 
-  @Option(names = "--run-tags-json", description = "the run's tags (logged)")
+  @Option(
+      names = "--run-tags-json",
+      description = "the run's tags as the DAG passes them (accepted; not written)")
   String runTagsJson;
 
   @Option(
@@ -87,7 +89,12 @@ public final class ScoreCommand implements Callable<Integer> {
     Path modelFolder =
         new ModelVersionDownload(MlflowClient.fromSettings(settings.mlflow()))
             .download(deployment.modelName(), deployment.modelVersion(), modelLabel);
-    ScoringModel model = ModelFormats.load(modelFolder, modelLabel);
+    ScoringModel model;
+    try {
+      model = ModelFormats.load(modelFolder, modelLabel);
+    } finally {
+      ModelVersionDownload.delete(modelFolder); // every flavor is in memory once loaded
+    }
     Dataset<Row> source =
         new SourceRows(spark)
             .read(

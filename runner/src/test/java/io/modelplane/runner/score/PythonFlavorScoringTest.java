@@ -22,6 +22,7 @@ import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +90,52 @@ class PythonFlavorScoringTest {
         assertThat(written.get(id).getDouble(2)).isCloseTo(probability, within(1e-6));
         assertThat(written.get(id).getDouble(1)).isEqualTo(probability > 0.5 ? 1.0 : 0.0);
       }
+    }
+  }
+
+  @Test
+  void allZeroAndMissingFeaturesScoreAsTheBoosterReadsThem() throws Exception {
+    Booster booster = trainXgboost("binary:logistic");
+    String version =
+        mlflow
+            .registerPythonModel(
+                PythonModel.xgboost(
+                    "xgb-edge", "json", booster.toByteArray("json"), ScoringFixture.FEATURES))
+            .version();
+    spark.sql("CREATE NAMESPACE IF NOT EXISTS " + catalog + ".crm");
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create(1, "EU", 0.0, 0.0, 0.0),
+                RowFactory.create(2, "EU", null, 4.0, 0.0),
+                RowFactory.create(3, "EU", 9.5, null, 1.0)),
+            ScoringFixture.SOURCE_SCHEMA)
+        .writeTo(catalog + ".crm.edges")
+        .using("iceberg")
+        .create();
+    float[][] expected =
+        booster.predict(
+            new DMatrix(new float[] {0f, 0f, Float.NaN, 4f, 9.5f, Float.NaN}, 3, 2, Float.NaN));
+
+    Outcome outcome =
+        score(
+            settings,
+            deploymentJson(
+                "xgb-edge",
+                version,
+                catalog + ".crm.edges",
+                null,
+                catalog + ".scores.edges",
+                "overwrite_partition"),
+            "manual__edge",
+            ScoreCommandTest.DAY_1,
+            "",
+            null);
+
+    assertThat(outcome.exitCode()).as(outcome.err()).isZero();
+    Map<Integer, Row> written = written("scores.edges");
+    for (int id = 1; id <= 3; id++) {
+      assertThat(written.get(id).getDouble(2)).isCloseTo(expected[id - 1][0], within(1e-6));
     }
   }
 
