@@ -103,51 +103,22 @@ public final class ScoreCommand implements Callable<Integer> {
                 deployment.filterSql(),
                 deployment.entityColumns(),
                 model.featureColumns());
-    Dataset<Row> scored =
-        evaluate(ScoredRows.of(model.score(source), deployment, runId, scoredAt), deployment);
-    try {
-      long rows = scored.count();
-      new TargetTable(spark).write(scored, deployment, scoredAt);
-      writeResult(rows);
-      spec.commandLine()
-          .getOut()
-          .printf(
-              "scored %d rows of %s%s with %s (%s) into %s, %s=%s%n",
-              rows,
-              deployment.source(),
-              snapshot.map(id -> " at snapshot " + id).orElse(""),
-              modelLabel,
-              model.describe(),
-              deployment.target(),
-              deployment.partitionColumn(),
-              scoredAt);
-      return 0;
-    } finally {
-      scored.unpersist();
-    }
-  }
-
-  /**
-   * Scores every row once, before anything is written, and keeps the result on the executors: the
-   * write reads it from there (MERGE INTO needs a deterministic source, which model UDFs are not).
-   */
-  private static Dataset<Row> evaluate(Dataset<Row> scored, ScoringDeployment deployment) {
-    try {
-      return scored.localCheckpoint(true);
-    } catch (RunnerException e) {
-      throw e;
-    } catch (Exception e) { // SparkException is a checked exception javac cannot see
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
-      }
-      throw new RunnerException(
-          "scoring "
-              + deployment.source()
-              + " failed, nothing was written: "
-              + FilterExpression.firstLine(root.getMessage()),
-          e);
-    }
+    Dataset<Row> scored = ScoredRows.of(model.score(source), deployment, runId, scoredAt);
+    long rows = new TargetTable(spark).write(scored, deployment, scoredAt);
+    writeResult(rows);
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "scored %d rows of %s%s with %s (%s) into %s, %s=%s%n",
+            rows,
+            deployment.source(),
+            snapshot.map(id -> " at snapshot " + id).orElse(""),
+            modelLabel,
+            model.describe(),
+            deployment.target(),
+            deployment.partitionColumn(),
+            scoredAt);
+    return 0;
   }
 
   private Optional<Long> snapshot() {

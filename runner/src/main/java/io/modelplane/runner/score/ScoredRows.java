@@ -63,4 +63,31 @@ public final class ScoredRows {
             .as(deployment.partitionColumn()));
     return predictions.select(columns.toArray(Column[]::new));
   }
+
+  /**
+   * Scores every row once and keeps the result on the executors (for MERGE INTO, which needs a
+   * deterministic source: model UDFs are not); a failure here has written nothing.
+   */
+  static Dataset<Row> materialize(Dataset<Row> scored, ScoringDeployment deployment) {
+    try {
+      return scored.localCheckpoint(true);
+    } catch (RunnerException e) {
+      throw e;
+    } catch (Exception e) { // SparkException is a checked exception javac cannot see
+      throw new RunnerException(
+          "scoring "
+              + deployment.source()
+              + " failed, nothing was written: "
+              + FilterExpression.firstLine(rootCause(e).getMessage()),
+          e);
+    }
+  }
+
+  static Throwable rootCause(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
+  }
 }

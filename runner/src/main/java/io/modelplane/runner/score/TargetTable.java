@@ -49,8 +49,11 @@ public final class TargetTable {
     this.tables = new IcebergTables(spark);
   }
 
-  /** Writes the rows; returns nothing, the caller counted them before. */
-  public void write(Dataset<Row> scored, ScoringDeployment deployment, Instant scoredAt) {
+  /**
+   * Writes the rows; returns how many were scored. A create or an overwrite scores the rows while
+   * writing (one pass; the count is the commit's {@code added-records}); a merge scores them first.
+   */
+  public long write(Dataset<Row> scored, ScoringDeployment deployment, Instant scoredAt) {
     TableName target = deployment.target();
     String partition = deployment.partitionColumn();
     if (!tables.exists(target)) {
@@ -59,25 +62,37 @@ public final class TargetTable {
         scored
             .writeTo(target.quoted())
             .using("iceberg")
+            // One run writes one partition value: no shuffle by partition before writing.
+            .tableProperty("write.distribution-mode", "none")
             .partitionedBy(functions.col(partition), NO_MORE_COLUMNS)
             .create();
       } catch (Exception e) { // TableAlreadyExistsException: created by a concurrent run
         throw failedWrite(target, e);
       }
-      return;
+      return addedRecords(target);
     }
     requireFits(target, scored.schema(), deployment);
-    switch (deployment.rerunBehavior()) {
+    return switch (deployment.rerunBehavior()) {
       case OVERWRITE_PARTITION -> overwrite(scored, target, partition, scoredAt);
       case APPEND_DEDUP -> merge(scored, deployment);
-    }
+    };
   }
 
-  private void overwrite(
+  /** The rows the table's latest commit added (this run's: a deployment runs one at a time). */
+  private long addedRecords(TableName target) {
+    Table table = tables.icebergTable(target);
+    table.refresh();
+    return table.currentSnapshot() == null
+        ? 0
+        : Long.parseLong(table.currentSnapshot().summary().getOrDefault("added-records", "0"));
+  }
+
+  private long overwrite(
       Dataset<Row> scored, TableName target, String partition, Instant scoredAt) {
     try {
       scored
           .writeTo(target.quoted())
+          .option("distribution-mode", "none")
           .overwrite(
               functions
                   .col(partition)
@@ -85,9 +100,12 @@ public final class TargetTable {
     } catch (Exception e) { // Scala's checked exceptions are invisible to javac
       throw failedWrite(target, e);
     }
+    return addedRecords(target);
   }
 
-  private void merge(Dataset<Row> scored, ScoringDeployment deployment) {
+  private long merge(Dataset<Row> rows, ScoringDeployment deployment) {
+    Dataset<Row> scored = ScoredRows.materialize(rows, deployment);
+    long count = scored.count();
     List<String> keys = new ArrayList<>(deployment.entityColumns());
     keys.add("model_version");
     String view = "modelplane_scored_" + Long.toUnsignedString(System.nanoTime());
@@ -109,7 +127,9 @@ public final class TargetTable {
       throw failedWrite(deployment.target(), e);
     } finally {
       spark.catalog().dropTempView(view);
+      scored.unpersist();
     }
+    return count;
   }
 
   /**
@@ -166,10 +186,7 @@ public final class TargetTable {
   }
 
   private static RunnerException failedWrite(TableName target, Exception e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = ScoredRows.rootCause(e);
     return new RunnerException(
         "writing target table "
             + target

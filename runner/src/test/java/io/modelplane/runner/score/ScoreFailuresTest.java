@@ -151,18 +151,33 @@ class ScoreFailuresTest {
 
   @Test
   void targetWhoseSchemaDoesNotFit() {
-    spark.sql("ALTER TABLE " + target() + " DROP COLUMN probability");
-    targetSnapshot = currentTargetSnapshot();
+    String narrow = catalog + ".scores.narrow";
+    spark.sql(
+        "CREATE TABLE "
+            + narrow
+            + " (customer_id INT, prediction STRING, scored_at TIMESTAMP) USING iceberg"
+            + " PARTITIONED BY (scored_at)");
     assertFails(
-        deployment(null, "overwrite_partition"),
+        deploymentJson(
+            "churn", version, catalog + ".crm.customers", null, narrow, "overwrite_partition"),
         "",
-        "target table " + target() + " does not fit the scored rows: no column probability double");
+        "target table "
+            + narrow
+            + " does not fit the scored rows: column prediction is string, the scorer writes"
+            + " double; no column probability double; no column model_name string; no column"
+            + " model_version string; no column airflow_run_id string");
+    assertThat(spark.table(narrow).count()).isZero();
   }
 
   @Test
   void scoringThatFailsMidwayWritesNothing() {
+    // overwrite_partition scores while writing: the commit never happens
     assertFailsStartingWith(
         deployment("assert_true(customer_id < 150) IS NULL", "overwrite_partition"),
+        "writing target table " + target() + " failed, the table is unchanged: ");
+    // append_dedup scores before merging
+    assertFailsStartingWith(
+        deployment("assert_true(customer_id < 150) IS NULL", "append_dedup"),
         "scoring " + catalog + ".crm.customers failed, nothing was written: ");
   }
 
