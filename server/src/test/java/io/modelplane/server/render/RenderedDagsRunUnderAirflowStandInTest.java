@@ -72,6 +72,48 @@ class RenderedDagsRunUnderAirflowStandInTest {
   }
 
   @Test
+  void byDefaultTheScoringTaskRunsTheRunnerJarsScoreWithTheRunsLogicalDate() throws IOException {
+    Map<String, Object> deployment = new LinkedHashMap<>();
+    deployment.put("name", "nightly");
+    deployment.put("model_name", "churn");
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("filter_sql", "region = 'EU'");
+    source.put("snapshot_id", null);
+    deployment.put("source", source);
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("dag_id", "mp_score_nightly");
+    values.put("modelplane_url", "http://modelplane.test");
+    values.put("deployment_json", JSON.writeValueAsString(deployment));
+    values.put("schedule", "0 3 * * *");
+    Path dag = write("scoring-default.py", renderer.render(DagRenderer.SCORING_DAG, values));
+    Path log = dir.resolve("java-default.log");
+    Map<String, String> env = new LinkedHashMap<>(fakeJava(log, 0));
+    env.remove("MODELPLANE_SCORER_COMMAND");
+    env.put("MODELPLANE_RUNNER_JAR", "/opt/runner.jar");
+
+    TaskResult result =
+        airflow.run(
+            dag,
+            "score",
+            List.of(
+                "--run-id",
+                "scheduled__2026-03-01T03:00:00+00:00",
+                "--conf",
+                "{}",
+                "--logical-date",
+                "2026-03-01T03:00:00+00:00"),
+            env);
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    List<String> argv = calls(log).get(0);
+    String java = env.get("MODELPLANE_JAVA");
+    assertThat(argv).containsSequence("--", java, "-jar", "/opt/runner.jar", "score");
+    assertThat(argv).containsSequence("--snapshot-id", "");
+    assertThat(argv).containsSequence("--logical-date", "2026-03-01T03:00:00+00:00");
+    assertThat(argv).containsSequence("--run-id", "scheduled__2026-03-01T03:00:00+00:00");
+  }
+
+  @Test
   void aFailingTrainerEndsInTheFailureCallbackReportingTheJobFailed() throws IOException {
     String jobJson = JSON.writeValueAsString(Map.of("job_id", "j-1", "name", HOSTILE));
     Path dag =
