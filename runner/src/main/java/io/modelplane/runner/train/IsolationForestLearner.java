@@ -6,10 +6,13 @@ import com.linkedin.relevance.isolationforest.IsolationForest;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * LinkedIn's isolation forest. Writes {@code outlierScore} and {@code predictedLabel} (1 = outlier)
@@ -75,9 +78,10 @@ final class IsolationForestLearner implements Learner {
     return defaults();
   }
 
+  /** A forest has no rounds to stop: the early-stopping rows are trained on too. */
   @Override
-  public boolean usesEarlyStopping() {
-    return false;
+  public Model<?> fitWithEarlyStopping(Estimator<?> candidate, Dataset<Row> rows) {
+    return candidate.fit(rows);
   }
 
   @Override

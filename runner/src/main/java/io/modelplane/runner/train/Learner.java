@@ -2,8 +2,11 @@ package io.modelplane.runner.train;
 
 import java.util.List;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * One algorithm family on Spark: its estimator with the library's defaults (the {@code fast}
@@ -16,8 +19,14 @@ interface Learner {
   /** The estimator with defaults, fit once by {@code fast}. */
   Estimator<?> defaults();
 
-  /** The estimator a search varies: defaults plus early stopping on a carved-out set. */
+  /** The estimator a search varies: the defaults with more rounds, stopped early. */
   Estimator<?> forSearch();
+
+  /**
+   * Fits a search candidate; rows where {@link InternalColumns#EARLY_STOPPING} is true are the
+   * early-stopping set, not training rows.
+   */
+  Model<?> fitWithEarlyStopping(Estimator<?> candidate, Dataset<Row> rows);
 
   /** The parameter combinations a preset tries; empty for {@code fast}. */
   List<ParamMap> grid(Estimator<?> searched, Preset preset);
@@ -25,11 +34,6 @@ interface Learner {
   /** Stages after the model that give the output columns the model format promises. */
   default List<PipelineStage> outputStages() {
     return List.of();
-  }
-
-  /** Whether {@link #forSearch()} reads {@link InternalColumns#EARLY_STOPPING}. */
-  default boolean usesEarlyStopping() {
-    return true;
   }
 
   static Learner forJob(Algorithm algorithm, ProblemType problem, TrainingData data, int workers) {

@@ -7,8 +7,11 @@ import com.microsoft.azure.synapse.ml.lightgbm.params.LightGBMParams;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * SynapseML LightGBM: {@code LightGBMClassifier} (binary or multiclass from the label), {@code
@@ -67,6 +70,11 @@ final class LightgbmLearner implements Learner {
     spark.set("earlyStoppingRound", EARLY_STOPPING_ROUNDS);
     spark.set("validationIndicatorCol", InternalColumns.EARLY_STOPPING);
     return spark;
+  }
+
+  @Override
+  public Model<?> fitWithEarlyStopping(Estimator<?> candidate, Dataset<Row> rows) {
+    return candidate.fit(rows);
   }
 
   @Override

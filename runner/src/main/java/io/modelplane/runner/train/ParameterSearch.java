@@ -1,12 +1,14 @@
 package io.modelplane.runner.train;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,27 +17,28 @@ import org.apache.spark.ml.Model;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamPair;
-import org.apache.spark.ml.tuning.CrossValidator;
-import org.apache.spark.ml.tuning.CrossValidatorModel;
-import org.apache.spark.ml.tuning.TrainValidationSplit;
-import org.apache.spark.ml.tuning.TrainValidationSplitModel;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import scala.collection.JavaConverters;
 
 /**
  * Runs a preset's budget. Every preset first fits the defaults (trial 0, measured on the validation
- * set). {@code balanced} then searches its grid with a {@link TrainValidationSplit} (75/25) and
- * {@code best_quality} with a {@link CrossValidator} of {@value #FOLDS} folds (by group for
- * ranking), both with early stopping on 10% of the rows they fit on. The search's best candidate,
- * refit on the whole training set, replaces the defaults only when it is at least as good on the
- * validation set, so a larger budget never returns a worse model than {@code fast}.
+ * set). {@code balanced} then scores each grid candidate on a train/validation split of the
+ * training set (75/25, what Spark's TrainValidationSplit does), {@code best_quality} by {@value
+ * #FOLDS}-fold cross-validation (what Spark's CrossValidator does; folds by group for ranking).
+ * Every candidate stops early on 10% of the rows it is fit on. The loop is ours rather than Spark's
+ * tuning classes because XGBoost 3 takes its early-stopping set as an evaluation dataset that
+ * Spark's copies of the estimator drop. The best candidate, refit on the whole training set,
+ * replaces the defaults only when it is at least as good on the validation set, so a larger budget
+ * never returns a worse model than {@code fast}.
  */
 final class ParameterSearch {
   static final int FOLDS = 3;
-  static final double SEARCH_TRAIN_RATIO = 0.75;
-  static final double EARLY_STOPPING_SHARE = 0.1;
+  static final int HOLDOUT_FROM_BUCKET = 75;
   static final long SEED = 42;
+  private static final String BUCKET = InternalColumns.PREFIX + "bucket";
 
   /** The model a preset chose, its parameters and every trial. */
   record Outcome(Model<?> model, Map<String, String> params, List<Trial> trials) {}
@@ -65,55 +68,70 @@ final class ParameterSearch {
     }
 
     Estimator<?> searched = learner.forSearch();
-    ParamMap[] grid = learner.grid(searched, preset).toArray(ParamMap[]::new);
-    Dataset<Row> searchSet =
-        learner.usesEarlyStopping()
-            ? train.withColumn(InternalColumns.EARLY_STOPPING, rand(SEED).lt(EARLY_STOPPING_SHARE))
-            : train;
-    Model<?> champion;
-    double[] metrics;
-    if (preset == Preset.BALANCED) {
-      TrainValidationSplitModel split =
-          new TrainValidationSplit()
-              .setEstimator(searched)
-              .setEstimatorParamMaps(grid)
-              .setEvaluator(evaluator)
-              .setTrainRatio(SEARCH_TRAIN_RATIO)
-              .setSeed(SEED)
-              .fit(searchSet);
-      champion = split.bestModel();
-      metrics = split.validationMetrics();
-    } else {
-      CrossValidator validator =
-          new CrossValidator()
-              .setEstimator(searched)
-              .setEstimatorParamMaps(grid)
-              .setEvaluator(evaluator)
-              .setNumFolds(FOLDS)
-              .setSeed(SEED);
-      if (problem == ProblemType.RANKING) {
-        searchSet =
-            searchSet.withColumn(
-                InternalColumns.FOLD,
-                pmod(xxhash64(col(InternalColumns.GROUP)), lit(FOLDS)).cast("int"));
-        validator.setFoldCol(InternalColumns.FOLD);
+    List<ParamMap> grid = learner.grid(searched, preset);
+    // A bucket 0..99 per row (per group for ranking) decides folds and early-stopping rows.
+    Column bucket =
+        problem == ProblemType.RANKING
+            ? pmod(xxhash64(col(InternalColumns.GROUP)), lit(100))
+            : floor(rand(SEED).multiply(100));
+    Dataset<Row> rows =
+        train.withColumn(BUCKET, bucket.cast("int")).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      int best = 0;
+      double[] metrics = new double[grid.size()];
+      for (int i = 0; i < grid.size(); i++) {
+        Estimator<?> candidate = searched.copy(grid.get(i));
+        metrics[i] =
+            preset == Preset.BALANCED
+                ? holdout(learner, candidate, evaluator, rows)
+                : crossValidated(learner, candidate, evaluator, rows);
+        trials.add(new Trial(i + 1, params(candidate), metrics[i]));
+        if (better(evaluator, metrics[i], metrics[best])) {
+          best = i;
+        }
       }
-      CrossValidatorModel crossValidated = validator.fit(searchSet);
-      champion = crossValidated.bestModel();
-      metrics = crossValidated.avgMetrics();
-    }
-    int best = 0;
-    for (int i = 0; i < grid.length; i++) {
-      trials.add(new Trial(i + 1, params(searched.copy(grid[i])), metrics[i]));
-      if (better(evaluator, metrics[i], metrics[best])) {
-        best = i;
+      Estimator<?> chosen = searched.copy(grid.get(best));
+      Model<?> champion =
+          learner.fitWithEarlyStopping(
+              chosen,
+              rows.withColumn(InternalColumns.EARLY_STOPPING, col(BUCKET).mod(10).equalTo(0)));
+      double championMetric = evaluator.evaluate(champion.transform(validation));
+      if (better(evaluator, fastMetric, championMetric)) {
+        return new Outcome(fast, params(defaults), trials);
       }
+      return new Outcome(champion, params(chosen), trials);
+    } finally {
+      rows.unpersist();
     }
-    double championMetric = evaluator.evaluate(champion.transform(validation));
-    if (better(evaluator, fastMetric, championMetric)) {
-      return new Outcome(fast, params(defaults), trials);
+  }
+
+  private static double holdout(
+      Learner learner, Estimator<?> candidate, Evaluator evaluator, Dataset<Row> rows) {
+    Column held = col(BUCKET).geq(HOLDOUT_FROM_BUCKET);
+    Dataset<Row> fit =
+        rows.filter(held.unary_$bang())
+            .withColumn(InternalColumns.EARLY_STOPPING, col(BUCKET).mod(10).equalTo(0));
+    return evaluator.evaluate(
+        learner.fitWithEarlyStopping(candidate, fit).transform(rows.filter(held)));
+  }
+
+  private static double crossValidated(
+      Learner learner, Estimator<?> candidate, Evaluator evaluator, Dataset<Row> rows) {
+    double total = 0;
+    for (int fold = 0; fold < FOLDS; fold++) {
+      Column held = col(BUCKET).mod(FOLDS).equalTo(fold);
+      Dataset<Row> fit =
+          rows.filter(held.unary_$bang())
+              .withColumn(
+                  InternalColumns.EARLY_STOPPING,
+                  floor(col(BUCKET).divide(FOLDS)).mod(10).equalTo(0));
+      total +=
+          evaluator.evaluate(
+              learner
+                  .fitWithEarlyStopping(candidate.copy(ParamMap.empty()), fit)
+                  .transform(rows.filter(held)));
     }
-    return new Outcome(champion, params(searched.copy(grid[best])), trials);
+    return total / FOLDS;
   }
 
   private static boolean better(Evaluator evaluator, double candidate, double incumbent) {
@@ -129,9 +147,7 @@ final class ParameterSearch {
         continue;
       }
       Object value = pair.value();
-      params.put(
-          name,
-          value instanceof int[] ints ? java.util.Arrays.toString(ints) : String.valueOf(value));
+      params.put(name, value instanceof int[] ints ? Arrays.toString(ints) : String.valueOf(value));
     }
     return params;
   }

@@ -1,5 +1,8 @@
 package io.modelplane.runner.train;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
+
 import java.util.Arrays;
 import java.util.List;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostClassifier;
@@ -7,8 +10,12 @@ import ml.dmlc.xgboost4j.scala.spark.XGBoostEstimator;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostRanker;
 import ml.dmlc.xgboost4j.scala.spark.XGBoostRegressor;
 import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.ParamGridBuilder;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * XGBoost4J-Spark: {@code XGBoostClassifier} (binary:logistic or multi:softprob, chosen from the
@@ -62,9 +69,15 @@ final class XgboostLearner implements Learner {
     XGBoostEstimator<?, ?> estimator = (XGBoostEstimator<?, ?>) defaults();
     estimator.setNumRound(SEARCH_ROUNDS);
     estimator.setNumEarlyStoppingRounds(EARLY_STOPPING_ROUNDS);
-    Estimator<?> spark = (Estimator<?>) estimator;
-    spark.set("validationIndicatorCol", InternalColumns.EARLY_STOPPING);
-    return spark;
+    return (Estimator<?>) estimator;
+  }
+
+  /** XGBoost 3 stops on an evaluation dataset (not a param, so set on each candidate's copy). */
+  @Override
+  public Model<?> fitWithEarlyStopping(Estimator<?> candidate, Dataset<Row> rows) {
+    Column stop = col(InternalColumns.EARLY_STOPPING);
+    ((XGBoostEstimator<?, ?>) candidate).setEvalDataset(rows.filter(stop));
+    return candidate.fit(rows.filter(not(stop)));
   }
 
   @Override

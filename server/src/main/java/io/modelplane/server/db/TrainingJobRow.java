@@ -3,7 +3,10 @@ package io.modelplane.server.db;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of {@code training_jobs}; {@code featureColumns} is a JSON array or null. */
+/**
+ * One row of {@code training_jobs}; {@code featureColumns} is a JSON array or null, {@code
+ * groupColumn} the query column of a ranking job.
+ */
 public record TrainingJobRow(
     UUID jobId,
     String name,
@@ -15,6 +18,7 @@ public record TrainingJobRow(
     String preset,
     String labelColumn,
     String featureColumns,
+    String groupColumn,
     UUID featureEngineeringJobId,
     String status,
     String renderedDag,

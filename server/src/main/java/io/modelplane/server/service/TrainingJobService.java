@@ -94,6 +94,12 @@ public final class TrainingJobService {
           "missing",
           "Field required: label_column is required for problem_type " + request.problemType());
     }
+    if (AlgorithmCatalog.needsGroup(request.problemType()) && request.groupColumn() == null) {
+      throw new InvalidRequestException(
+          List.of("body", "group_column"),
+          "missing",
+          "Field required: group_column is required for problem_type " + request.problemType());
+    }
     UUID jobId = UUID.randomUUID();
     String dagId = "modelplane-training-" + jobId;
     String experiment = "automl/" + request.domain() + "/" + request.name();
@@ -111,6 +117,7 @@ public final class TrainingJobService {
             request.preset() != null ? request.preset() : "balanced",
             request.labelColumn(),
             request.featureColumns() == null ? null : toJson(request.featureColumns()),
+            request.groupColumn(),
             request.featureEngineeringJobId(),
             READY.value(),
             rendered,
@@ -177,6 +184,7 @@ public final class TrainingJobService {
             request.preset(),
             request.labelColumn(),
             request.featureColumns(),
+            request.groupColumn(),
             request.featureEngineeringJobId(),
             request.triggerNow(),
             null);
@@ -562,6 +570,7 @@ public final class TrainingJobService {
     job.put("preset", request.preset() != null ? request.preset() : "balanced");
     job.put("label_column", request.labelColumn());
     job.put("feature_columns", request.featureColumns());
+    job.put("group_column", request.groupColumn());
     job.put(
         "feature_engineering_job_id",
         request.featureEngineeringJobId() == null
@@ -617,6 +626,7 @@ public final class TrainingJobService {
         row.preset(),
         row.labelColumn(),
         row.featureColumns() == null ? null : fromJson(row.featureColumns()),
+        row.groupColumn(),
         row.featureEngineeringJobId(),
         TrainingJobStatus.of(row.status()),
         row.renderedDag(),

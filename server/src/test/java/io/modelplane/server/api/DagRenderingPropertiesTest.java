@@ -521,6 +521,7 @@ class DagRenderingPropertiesTest {
     request.put("source_table", sourceTable);
     request.put("problem_type", "ranking");
     request.put("label_column", label);
+    request.put("group_column", "query_id");
     request.put("feature_columns", features);
     request.put("trigger_now", false);
     return request;
