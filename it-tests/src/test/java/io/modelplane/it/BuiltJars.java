@@ -32,6 +32,10 @@ final class BuiltJars {
     return snapshot("modelplane.dag-helper.jar");
   }
 
+  static Path runner() {
+    return snapshot("modelplane.runner.jar");
+  }
+
   /** The {@code java} of the JVM running the tests. */
   static String javaExecutable() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
