@@ -60,7 +60,8 @@ class TrainingChainIT {
   void theRenderedTrainingDagTrainsRegistersAndCompletesTheJob() throws Exception {
     Map<String, String> runnerEnv = runnerEnvironment();
     Process imported =
-        runner(runnerEnv, "table", "import", "--table", "crm.churn", "--csv", churnCsv().toString());
+        runner(
+            runnerEnv, "table", "import", "--table", "crm.churn", "--csv", churnCsv().toString());
     assertThat(imported.exitValue()).as(output(imported)).isZero();
 
     AutoMLTrainingJobCreate request =
@@ -92,7 +93,9 @@ class TrainingChainIT {
     assertThat(task.exitCode()).as(task.output()).isZero();
 
     AutoMLTrainingJobResponse done = client.trainingJobs().get(created.getJobId());
-    assertThat(done.getStatus()).as(done.getErrorMessage()).isEqualTo(AutoMLTrainingJobStatus.COMPLETE);
+    assertThat(done.getStatus())
+        .as(done.getErrorMessage())
+        .isEqualTo(AutoMLTrainingJobStatus.COMPLETE);
     assertThat(done.getRegisteredModelName()).isEqualTo(request.getName());
     String runId = done.getMlflowRunId();
     assertThat(mlflow.requests("runs/update")).hasSize(1);
@@ -129,7 +132,8 @@ class TrainingChainIT {
       int tenure = random.nextInt(60);
       double spend = Math.round(random.nextDouble() * 10000) / 100.0;
       String plan = plans[random.nextInt(3)];
-      double risk = (30 - tenure) / 10.0 + ("basic".equals(plan) ? 1 : -0.5) + random.nextGaussian() * 0.5;
+      double risk =
+          (30 - tenure) / 10.0 + ("basic".equals(plan) ? 1 : -0.5) + random.nextGaussian() * 0.5;
       lines.add(i + "," + tenure + "," + spend + "," + plan + "," + (risk > 0 ? 1 : 0));
     }
     Path csv = workDir.resolve("churn.csv");
@@ -138,7 +142,8 @@ class TrainingChainIT {
   }
 
   private static Process runner(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(BuiltJars.javaExecutable(), "-jar", BuiltJars.runner().toString()));
+    List<String> command =
+        new ArrayList<>(List.of(BuiltJars.javaExecutable(), "-jar", BuiltJars.runner().toString()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(name -> name.startsWith("MODELPLANE_"));

@@ -231,8 +231,7 @@ abstract class TrainingJobApiContract {
     Map<String, Object> rankingWithoutGroup = jobRequest("no-group", false);
     rankingWithoutGroup.put("problem_type", "ranking");
     rankingWithoutGroup.remove("algorithm");
-    assertProblem(
-        api.post(JOBS, rankingWithoutGroup), "[\"body\",\"group_column\"]", "missing");
+    assertProblem(api.post(JOBS, rankingWithoutGroup), "[\"body\",\"group_column\"]", "missing");
 
     ApiResponse empty = api.post(JOBS, Map.of());
     assertThat(empty.status()).isEqualTo(422);
