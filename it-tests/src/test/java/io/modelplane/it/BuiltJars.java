@@ -12,7 +12,7 @@ import java.util.jar.JarFile;
 
 /**
  * The executable jars under test, located by the system properties failsafe sets ({@code
- * modelplane.server.jar}, {@code modelplane.dag-helper.jar}).
+ * modelplane.server.jar}, {@code modelplane.dag-helper.jar}, {@code modelplane.runner.jar}).
  *
  * <p>Each jar is copied once per test run to {@code target/it-jars} and started from there: a
  * rebuild of the module while the tests run (an IDE, a second Maven build) rewrites the jar in

@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import io.modelplane.testsupport.oidc.TestIssuer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,9 +93,12 @@ final class ExternalSystems implements AutoCloseable {
 
   Map<String, String> oidcEnv() {
     return Map.of(
-        "MODELPLANE_OIDC_ISSUER", TestIssuer.ISSUER,
-        "MODELPLANE_OIDC_JWKS_URL", baseUrl() + TestIssuer.JWKS_PATH,
-        "MODELPLANE_OIDC_AUDIENCE", TestIssuer.AUDIENCE);
+        "MODELPLANE_OIDC_ISSUER",
+        issuer.issuer(),
+        "MODELPLANE_OIDC_JWKS_URL",
+        baseUrl() + TestIssuer.JWKS_PATH,
+        "MODELPLANE_OIDC_AUDIENCE",
+        TestIssuer.AUDIENCE);
   }
 
   /** Everything: Airflow, MLflow and the issuer. */

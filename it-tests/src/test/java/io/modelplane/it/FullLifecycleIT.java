@@ -26,6 +26,7 @@ import io.modelplane.client.model.DeploymentUpdate;
 import io.modelplane.client.model.PskCreate;
 import io.modelplane.client.model.PskCreated;
 import io.modelplane.client.model.TrainingJobEvent;
+import io.modelplane.testsupport.oidc.TestIssuer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

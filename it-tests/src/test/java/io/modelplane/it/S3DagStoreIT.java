@@ -7,6 +7,7 @@ import io.modelplane.client.model.AutoMLTrainingJobResponse;
 import io.modelplane.client.model.DeploymentResponse;
 import io.modelplane.client.model.DeploymentStatus;
 import io.modelplane.client.model.DeploymentUpdate;
+import io.modelplane.testsupport.s3.S3TestServer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,7 +24,7 @@ class S3DagStoreIT {
 
   @Test
   void dagFilesAreWrittenRewrittenAndRemovedAsObjectsInTheBucket() {
-    try (S3ProtocolServer s3 = S3ProtocolServer.start()) {
+    try (S3TestServer s3 = S3TestServer.start()) {
       s3.createBucket(BUCKET);
       Map<String, String> env = new LinkedHashMap<>(s3.dagStoreEnv(BUCKET, PREFIX));
       try (ServerUnderTest server = ServerUnderTest.onPostgres("s3-dag-store", env)) {

@@ -6,9 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
-import io.modelplane.server.support.S3TestServer;
+import io.modelplane.server.support.S3Sdk;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.testsupport.s3.S3TestServer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -28,12 +30,14 @@ class S3DagStoreApiTest {
   private static final String PREFIX = "teams/crm";
 
   private S3TestServer s3;
+  private S3Client sdk;
   private TestServer server;
   private ApiClient api;
 
   @BeforeAll
   void start() {
     s3 = S3TestServer.start();
+    sdk = S3Sdk.client(s3);
     s3.createBucket(BUCKET);
     ServerConfig local = TestServer.config(TestDatabases.h2(), Optional.empty());
     ServerConfig onS3 =
@@ -42,7 +46,7 @@ class S3DagStoreApiTest {
             local.port(),
             local.platformPsk(),
             local.dataDir(),
-            s3.dagStore(BUCKET, PREFIX),
+            S3Sdk.dagStore(s3, BUCKET, PREFIX),
             local.database(),
             local.airflow(),
             local.publicUrl(),
@@ -59,6 +63,7 @@ class S3DagStoreApiTest {
     if (server != null) {
       server.close();
     }
+    sdk.close();
     s3.close();
   }
 
@@ -69,14 +74,13 @@ class S3DagStoreApiTest {
     String jobId = created.text("job_id");
     String key = PREFIX + "/modelplane-training-" + jobId + ".py";
 
-    String stored =
-        s3.client().getObjectAsBytes(request -> request.bucket(BUCKET).key(key)).asUtf8String();
+    String stored = sdk.getObjectAsBytes(request -> request.bucket(BUCKET).key(key)).asUtf8String();
     assertThat(stored).isEqualTo(created.text("rendered_dag"));
-    HeadObjectResponse head = s3.client().headObject(request -> request.bucket(BUCKET).key(key));
+    HeadObjectResponse head = sdk.headObject(request -> request.bucket(BUCKET).key(key));
     assertThat(head.contentType()).isEqualTo("text/x-python");
 
     assertThat(api.delete(JOBS + "/" + jobId).status()).isEqualTo(204);
-    assertThatThrownBy(() -> s3.client().headObject(request -> request.bucket(BUCKET).key(key)))
+    assertThatThrownBy(() -> sdk.headObject(request -> request.bucket(BUCKET).key(key)))
         .isInstanceOf(NoSuchKeyException.class);
   }
 
@@ -97,11 +101,11 @@ class S3DagStoreApiTest {
     String key = PREFIX + "/" + created.text("dag_id") + ".py";
     assertThat(created.text("dag_s3_uri")).isEqualTo("s3://" + BUCKET + "/" + key);
     assertThat(created.text("status")).isEqualTo("active"); // no orchestrator: stored only
-    String stored = s3.client().getObjectAsBytes(r -> r.bucket(BUCKET).key(key)).asUtf8String();
+    String stored = sdk.getObjectAsBytes(r -> r.bucket(BUCKET).key(key)).asUtf8String();
     assertThat(stored).isEqualTo(created.text("rendered_dag"));
 
     assertThat(api.delete("/api/models/churn/deployments/nightly").status()).isEqualTo(200);
-    assertThatThrownBy(() -> s3.client().headObject(r -> r.bucket(BUCKET).key(key)))
+    assertThatThrownBy(() -> sdk.headObject(r -> r.bucket(BUCKET).key(key)))
         .isInstanceOf(NoSuchKeyException.class);
   }
 

@@ -7,11 +7,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import com.nimbusds.jwt.JWTClaimsSet;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.TestDatabases;
-import io.modelplane.server.support.TestIssuer;
+import io.modelplane.server.support.TestOidc;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.testsupport.oidc.TestIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,9 +53,10 @@ class SecretsNotLoggedTest {
   void noCredentialEverReachesTheLog() {
     List<String> secrets = new ArrayList<>();
     secrets.add(TestServer.PSK);
-    try (TestIssuer issuer = new TestIssuer();
+    try (TestIssuer issuer = TestIssuer.serving();
         TestServer server =
-            TestServer.startWithOidc(TestDatabases.h2(), issuer.config(Duration.ofSeconds(1)))) {
+            TestServer.startWithOidc(
+                TestDatabases.h2(), TestOidc.config(issuer, Duration.ofSeconds(1)))) {
       ApiClient platform = server.client();
       ApiClient anonymous = server.anonymousClient();
       String userSecret =
@@ -66,7 +67,7 @@ class SecretsNotLoggedTest {
               .text("secret");
       String wrongPlatformKey = "wrong-platform-key-0123456789";
       String wrongUserKey = "mpk_" + "A".repeat(43);
-      JWTClaimsSet admin = issuer.claims("ana", List.of("modelplane-admin")).build();
+      Map<String, Object> admin = issuer.claims("ana", List.of("modelplane-admin")).build();
       String jwt = issuer.sign(admin);
       String expiredJwt =
           issuer.token("ana", c -> c.expirationTime(Date.from(Instant.now().minusSeconds(600))));

@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
-import io.modelplane.server.support.TestIssuer;
+import io.modelplane.server.support.TestOidc;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.testsupport.oidc.TestIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,9 +25,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Authentication and authorization over real HTTP: user PSKs, JWTs from a WireMock issuer, and
- * every row of the matrix in docs/security.md for the endpoints that exist. Every response is
- * validated against openapi.yaml. Runs on H2 and on PostgreSQL through the subclasses.
+ * Authentication and authorization over real HTTP: user PSKs, JWTs from a test issuer
+ * (test-support), and every row of the matrix in docs/security.md for the endpoints that exist.
+ * Every response is validated against openapi.yaml. Runs on H2 and on PostgreSQL through the
+ * subclasses.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class SecurityApiContract {
@@ -68,9 +70,9 @@ abstract class SecurityApiContract {
 
   @BeforeAll
   void start() {
-    issuer = new TestIssuer();
+    issuer = TestIssuer.serving();
     database = databaseConfig();
-    server = TestServer.startWithOidc(database, issuer.config(Duration.ofSeconds(1)));
+    server = TestServer.startWithOidc(database, TestOidc.config(issuer, Duration.ofSeconds(1)));
     platform = server.client();
     anonymous = server.anonymousClient();
 

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.modelplane.server.api.auth.Credentials.Source;
 import io.modelplane.server.service.Caller;
-import io.modelplane.server.support.TestIssuer;
+import io.modelplane.server.support.TestOidc;
+import io.modelplane.testsupport.oidc.TestIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -16,11 +17,11 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** JWT verification against a JWKS that WireMock serves, made in the test with nimbus. */
+/** JWT verification against the JWKS that the test issuer serves (plain JDK crypto). */
 class JwtAuthenticatorTest {
-  private final TestIssuer issuer = new TestIssuer();
+  private final TestIssuer issuer = TestIssuer.serving();
   private final JwtAuthenticator authenticator =
-      new JwtAuthenticator(issuer.config(Duration.ofMillis(200)));
+      new JwtAuthenticator(TestOidc.config(issuer, Duration.ofMillis(200)));
 
   @AfterEach
   void stop() {
@@ -86,7 +87,7 @@ class JwtAuthenticatorTest {
 
   @Test
   void algNoneAndHmacWithThePublicKeyAreRefused() {
-    JWTClaimsSet claims = issuer.claims("mallory", List.of("modelplane-admin")).build();
+    Map<String, Object> claims = issuer.claims("mallory", List.of("modelplane-admin")).build();
 
     assertThat(bearer(issuer.unsigned(claims))).isEmpty();
     assertThat(bearer(issuer.hs256WithPublicKey(claims))).isEmpty();
@@ -95,7 +96,7 @@ class JwtAuthenticatorTest {
   @Test
   void aTamperedPayloadOrAnUnknownKeyIsRefused() {
     String valid = issuer.token("ana");
-    JWTClaimsSet escalated = issuer.claims("ana", List.of("modelplane-admin")).build();
+    Map<String, Object> escalated = issuer.claims("ana", List.of("modelplane-admin")).build();
 
     assertThat(bearer(issuer.tampered(valid, escalated))).isEmpty();
     assertThat(bearer(issuer.signWithUnknownKey(escalated))).isEmpty();
@@ -124,8 +125,8 @@ class JwtAuthenticatorTest {
 
   @Test
   void unknownKeyIdsRefreshTheJwksAtMostTwicePerInterval() {
-    JwtAuthenticator slow = new JwtAuthenticator(issuer.config(Duration.ofMinutes(1)));
-    JWTClaimsSet claims = issuer.claims("ana", List.of()).build();
+    JwtAuthenticator slow = new JwtAuthenticator(TestOidc.config(issuer, Duration.ofMinutes(1)));
+    Map<String, Object> claims = issuer.claims("ana", List.of()).build();
     assertThat(slow.authenticate(new Credentials(Source.BEARER, issuer.sign(claims)))).isPresent();
     int fetchesBefore = issuer.jwksFetches();
 

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.modelplane.server.config.DagStoreConfig;
-import io.modelplane.server.support.S3TestServer;
+import io.modelplane.server.support.S3Sdk;
+import io.modelplane.testsupport.s3.S3TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -35,16 +37,19 @@ class S3DagStoreTest {
       "# Modelplane DAG – ünïcödé ✓\nfrom airflow import DAG\n\nprint('x')\r\n";
 
   private S3TestServer s3;
+  private S3Client sdk;
   private String bucket;
   private S3DagStore store;
 
   @BeforeAll
   void startS3() {
     s3 = S3TestServer.start();
+    sdk = S3Sdk.client(s3);
   }
 
   @AfterAll
   void stopS3() {
+    sdk.close();
     s3.close();
   }
 
@@ -52,7 +57,7 @@ class S3DagStoreTest {
   void newBucket() {
     bucket = "dags-" + UUID.randomUUID().toString().substring(0, 8);
     s3.createBucket(bucket);
-    store = new S3DagStore(s3.dagStore(bucket, "airflow/dags"));
+    store = new S3DagStore(S3Sdk.dagStore(s3, bucket, "airflow/dags"));
   }
 
   @Test
@@ -63,16 +68,16 @@ class S3DagStoreTest {
     assertThat(uri).isEqualTo(URI.create("s3://" + bucket + "/" + key));
     assertThat(keys()).containsExactly(key);
     ResponseBytes<GetObjectResponse> object =
-        s3.client().getObjectAsBytes(request -> request.bucket(bucket).key(key));
+        sdk.getObjectAsBytes(request -> request.bucket(bucket).key(key));
     assertThat(object.asByteArray()).isEqualTo(SOURCE.getBytes(StandardCharsets.UTF_8));
-    HeadObjectResponse head = s3.client().headObject(request -> request.bucket(bucket).key(key));
+    HeadObjectResponse head = sdk.headObject(request -> request.bucket(bucket).key(key));
     assertThat(head.contentType()).isEqualTo("text/x-python");
     assertThat(head.contentLength()).isEqualTo(SOURCE.getBytes(StandardCharsets.UTF_8).length);
   }
 
   @Test
   void anEmptyPrefixPutsTheDagAtTheTopOfTheBucket() {
-    try (S3DagStore top = new S3DagStore(s3.dagStore(bucket, ""))) {
+    try (S3DagStore top = new S3DagStore(S3Sdk.dagStore(s3, bucket, ""))) {
       URI uri = top.put("dag-at-top", SOURCE);
 
       assertThat(uri).isEqualTo(URI.create("s3://" + bucket + "/dag-at-top.py"));
@@ -98,9 +103,7 @@ class S3DagStoreTest {
 
     assertThat(keys()).containsExactly("airflow/dags/survivor.py");
     assertThatThrownBy(
-            () ->
-                s3.client()
-                    .headObject(request -> request.bucket(bucket).key("airflow/dags/doomed.py")))
+            () -> sdk.headObject(request -> request.bucket(bucket).key("airflow/dags/doomed.py")))
         .isInstanceOf(NoSuchKeyException.class);
     assertThatCode(() -> store.delete("doomed")).doesNotThrowAnyException();
     assertThatCode(() -> store.delete("never-written")).doesNotThrowAnyException();
@@ -154,7 +157,7 @@ class S3DagStoreTest {
 
   @Test
   void aMissingBucketIsNamedInTheError() {
-    try (S3DagStore missing = new S3DagStore(s3.dagStore("no-such-bucket-here", "dags"))) {
+    try (S3DagStore missing = new S3DagStore(S3Sdk.dagStore(s3, "no-such-bucket-here", "dags"))) {
       assertThatThrownBy(() -> missing.put("lost", SOURCE))
           .isInstanceOf(DagStoreException.class)
           .hasMessageContaining("s3://no-such-bucket-here/dags/lost.py")
@@ -193,13 +196,13 @@ class S3DagStoreTest {
   }
 
   private List<String> keys() {
-    return s3.client().listObjectsV2(request -> request.bucket(bucket)).contents().stream()
+    return sdk.listObjectsV2(request -> request.bucket(bucket)).contents().stream()
         .map(S3Object::key)
         .toList();
   }
 
   private String read(String key) {
-    return s3.client().getObjectAsBytes(request -> request.bucket(bucket).key(key)).asUtf8String();
+    return sdk.getObjectAsBytes(request -> request.bucket(bucket).key(key)).asUtf8String();
   }
 
   private static String stackTrace(Throwable e) {

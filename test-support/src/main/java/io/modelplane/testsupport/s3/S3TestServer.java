@@ -1,4 +1,4 @@
-package io.modelplane.it;
+package io.modelplane.testsupport.s3;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,32 +12,34 @@ import java.util.Map;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.TransientApiMetadata;
 import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.options.ListContainerOptions;
 
 /**
- * A real S3-protocol server in the test JVM for the server process's DAG store: S3Proxy with its
- * in-memory store on a free port of 127.0.0.1, checking AWS Signature V4 against one key pair (as
- * in the server module's own S3 tests). The test reads what was stored through the blob store
- * directly, independently of the code under test.
+ * A real S3-protocol server in the test JVM: S3Proxy with jclouds' in-memory store on a free port
+ * of 127.0.0.1, checking AWS Signature V4 against one key pair. A test looks at what was stored
+ * through the blob store directly ({@link #keys}, {@link #content}), independently of the code
+ * under test. The consumer declares {@code org.gaul:s3proxy} itself (optional here).
  */
-final class S3ProtocolServer implements AutoCloseable {
-
-  static final String ACCESS_KEY = "modelplane-it-access-key";
-  static final String SECRET_KEY = "modelplane-it-secret-key-5e2a9b";
+public final class S3TestServer implements AutoCloseable {
+  public static final String ACCESS_KEY = "modelplane-test-access-key";
+  public static final String SECRET_KEY = "modelplane-test-secret-key-7d1f0c";
+  public static final String REGION = "us-east-1";
 
   private final BlobStoreContext blobs;
   private final S3Proxy proxy;
 
-  private S3ProtocolServer(BlobStoreContext blobs, S3Proxy proxy) {
+  private S3TestServer(BlobStoreContext blobs, S3Proxy proxy) {
     this.blobs = blobs;
     this.proxy = proxy;
   }
 
-  static S3ProtocolServer start() {
+  public static S3TestServer start() {
+    // jclouds' in-memory store, named by its metadata rather than by the id "transient" so that
+    // jclouds does not load every provider on the classpath; S3Proxy checks the signatures.
     BlobStoreContext blobs =
         ContextBuilder.newBuilder(new TransientApiMetadata())
             .credentials("unused", "unused")
@@ -61,45 +63,47 @@ final class S3ProtocolServer implements AutoCloseable {
       blobs.close();
       throw new IllegalStateException("cannot start S3Proxy", e);
     }
-    return new S3ProtocolServer(blobs, proxy);
+    return new S3TestServer(blobs, proxy);
   }
 
-  String endpoint() {
-    return "http://127.0.0.1:" + proxy.getPort();
+  /** {@code http://127.0.0.1:<port>}. */
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + proxy.getPort());
   }
 
-  void createBucket(String bucket) {
+  public int port() {
+    return proxy.getPort();
+  }
+
+  public void createBucket(String bucket) {
     blobs.getBlobStore().createContainerInLocation(null, bucket);
   }
 
   /** The server's settings for a DAG store at {@code s3://bucket/prefix} on this server. */
-  Map<String, String> dagStoreEnv(String bucket, String prefix) {
+  public Map<String, String> dagStoreEnv(String bucket, String prefix) {
     return Map.of(
         "MODELPLANE_DAG_STORE",
         "s3://" + bucket + "/" + prefix,
         "MODELPLANE_S3_ENDPOINT",
-        endpoint(),
+        endpoint().toString(),
         "MODELPLANE_S3_REGION",
-        "us-east-1",
+        REGION,
         "MODELPLANE_S3_ACCESS_KEY_ID",
         ACCESS_KEY,
         "MODELPLANE_S3_SECRET_ACCESS_KEY",
         SECRET_KEY);
   }
 
-  /** The keys in the bucket. */
-  List<String> keys(String bucket) {
-    BlobStore store = blobs.getBlobStore();
-    return store
-        .list(bucket, org.jclouds.blobstore.options.ListContainerOptions.Builder.recursive())
-        .stream()
+  /** The keys in the bucket, sorted. */
+  public List<String> keys(String bucket) {
+    return blobs.getBlobStore().list(bucket, ListContainerOptions.Builder.recursive()).stream()
         .map(StorageMetadata::getName)
         .sorted()
         .toList();
   }
 
-  /** An object's content, or null when there is none. */
-  String content(String bucket, String key) {
+  /** An object's content as UTF-8, or null when there is none. */
+  public String content(String bucket, String key) {
     Blob blob = blobs.getBlobStore().getBlob(bucket, key);
     if (blob == null) {
       return null;
@@ -112,7 +116,7 @@ final class S3ProtocolServer implements AutoCloseable {
   }
 
   /** An object's content type, or null when there is none. */
-  String contentType(String bucket, String key) {
+  public String contentType(String bucket, String key) {
     Blob blob = blobs.getBlobStore().getBlob(bucket, key);
     return blob == null ? null : blob.getMetadata().getContentMetadata().getContentType();
   }

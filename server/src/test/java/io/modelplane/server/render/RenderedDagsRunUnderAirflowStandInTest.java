@@ -1,0 +1,142 @@
+package io.modelplane.server.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.testsupport.airflow.AirflowTaskRunner;
+import io.modelplane.testsupport.airflow.AirflowTaskRunner.TaskResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The DAG files the renderer writes, executed as an Airflow worker would (under the stand-in of
+ * test-support), with a {@code java} that records how dag-helper is called: the values reach the
+ * task's command line exactly, hostile ones included, and a failing task reports {@code failed}
+ * through its failure callback.
+ */
+class RenderedDagsRunUnderAirflowStandInTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HOSTILE = "x'); import os; os.system('id') #\n\"\"\" {{ y }} ✓";
+  private static AirflowTaskRunner airflow;
+  private final DagRenderer renderer = new DagRenderer(Optional.empty());
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void extract() {
+    airflow = AirflowTaskRunner.create();
+  }
+
+  @AfterAll
+  static void cleanUp() {
+    airflow.close();
+  }
+
+  @Test
+  void theScoringTaskRunsTheScorerInsideWrapWithTheDeploymentAndTheRunConf() throws IOException {
+    Map<String, Object> deployment = new LinkedHashMap<>();
+    deployment.put("name", "nightly");
+    deployment.put("model_name", HOSTILE);
+    deployment.put("source", Map.of("snapshot_id", 42, "filter_sql", HOSTILE));
+    String deploymentJson = JSON.writeValueAsString(deployment);
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("dag_id", "mp_score_nightly");
+    values.put("modelplane_url", "http://modelplane.test");
+    values.put("deployment_json", deploymentJson);
+    values.put("schedule", "0 2 * * *");
+    Path dag = write("scoring.py", renderer.render(DagRenderer.SCORING_DAG, values));
+
+    Path log = dir.resolve("java.log");
+    TaskResult result =
+        airflow.run(dag, "score", "manual__1", "{\"snapshot_id\": 7}", fakeJava(log, 0));
+
+    assertThat(result.exitCode()).as(result.output()).isZero();
+    List<List<String>> calls = calls(log);
+    assertThat(calls).hasSize(1);
+    List<String> argv = calls.get(0);
+    assertThat(argv).containsSequence("wrap", "--model", HOSTILE, "--deployment", "nightly");
+    assertThat(argv).containsSequence("--airflow-run-id", "manual__1", "--", "scorer-stand-in");
+    assertThat(argv).containsSequence("--snapshot-id", "7");
+    JsonNode passed = JSON.readTree(argv.get(argv.indexOf("--deployment-json") + 1));
+    assertThat(passed).isEqualTo(JSON.readTree(deploymentJson));
+  }
+
+  @Test
+  void aFailingTrainerEndsInTheFailureCallbackReportingTheJobFailed() throws IOException {
+    String jobJson = JSON.writeValueAsString(Map.of("job_id", "j-1", "name", HOSTILE));
+    Path dag =
+        write(
+            "training.py",
+            renderer.render(
+                DagRenderer.TRAINING_DAG,
+                Map.of(
+                    "dag_id", "mp_train_j1",
+                    "modelplane_url", "http://modelplane.test",
+                    "job_json", jobJson)));
+
+    Path log = dir.resolve("java.log");
+    TaskResult result = airflow.run(dag, "train", "manual__2", "{}", fakeJava(log, 3));
+
+    assertThat(result.exitCode()).as(result.output()).isEqualTo(1);
+    List<List<String>> calls = calls(log);
+    assertThat(calls).hasSize(2);
+    List<String> wrap = calls.get(0);
+    assertThat(wrap).containsSequence("wrap", "--training-job", "j-1", "--", "trainer-stand-in");
+    assertThat(JSON.readTree(wrap.get(wrap.indexOf("--job-json") + 1)))
+        .isEqualTo(JSON.readTree(jobJson));
+    assertThat(calls.get(1))
+        .containsSequence("training-status", "--job-id", "j-1", "--status", "failed");
+  }
+
+  private Path write(String name, String source) throws IOException {
+    return Files.writeString(dir.resolve(name), source);
+  }
+
+  /** A {@code java} that appends its argv to a log and exits with a code for {@code wrap}. */
+  private Map<String, String> fakeJava(Path log, int wrapExitCode) throws IOException {
+    Path java = dir.resolve("fake-java");
+    Files.writeString(
+        java,
+        "#!/usr/bin/env python3\n"
+            + "import json, os, sys\n"
+            + "with open(os.environ['FAKE_JAVA_LOG'], 'a') as f:\n"
+            + "    f.write(json.dumps(sys.argv[1:]) + '\\n')\n"
+            + "sys.exit(int(os.environ['FAKE_JAVA_EXIT']) if 'wrap' in sys.argv else 0)\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return Map.of(
+        "MODELPLANE_JAVA",
+        java.toString(),
+        "MODELPLANE_DAG_HELPER_JAR",
+        "/opt/helper.jar",
+        "MODELPLANE_SCORER_COMMAND",
+        "scorer-stand-in",
+        "MODELPLANE_TRAINER_COMMAND",
+        "trainer-stand-in",
+        "FAKE_JAVA_LOG",
+        log.toString(),
+        "FAKE_JAVA_EXIT",
+        Integer.toString(wrapExitCode));
+  }
+
+  private static List<List<String>> calls(Path log) throws IOException {
+    List<List<String>> calls = new ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      List<String> argv = new ArrayList<>();
+      JSON.readTree(line).forEach(node -> argv.add(node.asText()));
+      calls.add(argv);
+    }
+    return calls;
+  }
+}
