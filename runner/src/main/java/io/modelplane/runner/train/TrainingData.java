@@ -34,7 +34,7 @@ import org.apache.spark.storage.StorageLevel;
  * The job's table, checked and split: the label as a double in {@link InternalColumns#LABEL}
  * (classes indexed 0..k-1), the ranking group as an integer in {@link InternalColumns#GROUP}, and a
  * fixed split into training (80%) and validation (20%) by a hash of each row (of each group for
- * ranking), so the same table always splits the same way whatever its partitioning.
+ * ranking), so the same snapshot read the same way always splits the same way.
  *
  * @param labelValues the class each label index stands for (classification), in index order
  */
