@@ -86,8 +86,8 @@ class RenderedDagsRunUnderAirflowStandInTest {
     values.put("deployment_json", JSON.writeValueAsString(deployment));
     values.put("schedule", "0 3 * * *");
     Path dag = write("scoring-default.py", renderer.render(DagRenderer.SCORING_DAG, values));
-    Path log = dir.resolve("java-default.log");
-    Map<String, String> env = new LinkedHashMap<>(fakeJava(log, 0));
+    RecordingCommand recording = RecordingCommand.create(dir, "java-default");
+    Map<String, String> env = new LinkedHashMap<>(env(recording));
     env.remove("MODELPLANE_SCORER_COMMAND");
     env.put("MODELPLANE_RUNNER_JAR", "/opt/runner.jar");
 
@@ -105,7 +105,7 @@ class RenderedDagsRunUnderAirflowStandInTest {
             env);
 
     assertThat(result.exitCode()).as(result.output()).isZero();
-    List<String> argv = calls(log).get(0);
+    List<String> argv = recording.calls().get(0).argv();
     String java = env.get("MODELPLANE_JAVA");
     assertThat(argv).containsSequence("--", java, "-jar", "/opt/runner.jar", "score");
     assertThat(argv).containsSequence("--snapshot-id", "");
