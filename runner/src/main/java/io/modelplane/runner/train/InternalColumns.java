@@ -12,7 +12,6 @@ final class InternalColumns {
   static final String DENSE_FEATURES = PREFIX + "dense_features";
   static final String ONE = PREFIX + "one";
   static final String EARLY_STOPPING = PREFIX + "early_stopping";
-  static final String FOLD = PREFIX + "fold";
 
   private InternalColumns() {}
 
