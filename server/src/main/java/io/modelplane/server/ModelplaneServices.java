@@ -23,6 +23,7 @@ import io.modelplane.server.service.AccessPolicy;
 import io.modelplane.server.service.TrainingJobService;
 import io.modelplane.server.service.UserPskService;
 import io.modelplane.server.service.deployment.Deployments;
+import io.modelplane.server.service.job.JobService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ record ModelplaneServices(
     Optional<AirflowClient> airflow,
     TrainingJobService trainingJobs,
     Deployments deployments,
+    JobService jobs,
     AccessPolicy policy,
     UserPskService userPsks,
     List<Authenticator> authenticators,
@@ -79,6 +81,9 @@ record ModelplaneServices(
               clock,
               policy);
       UserPskService userPsks = new UserPskService(database.jdbi(), json, clock);
+      JobService jobs =
+          new JobService(
+              database.jdbi(), dagStore, renderer, outboxTasks, config.publicUrl(), json, clock);
       Optional<OutboxWorker> outbox =
           airflow.map(
               client ->
@@ -88,6 +93,7 @@ record ModelplaneServices(
                       outboxTasks.orElseThrow(),
                       deployments.outboxListener(),
                       trainingJobs.outboxListener(),
+                      jobs.outboxListener(),
                       clock,
                       new OutboxWorker.OutboxSettings(
                           Duration.ofMillis(config.outbox().pollMillis()),
@@ -101,6 +107,7 @@ record ModelplaneServices(
           airflow,
           trainingJobs,
           deployments,
+          jobs,
           policy,
           userPsks,
           authenticators(config, userPsks, clock),
