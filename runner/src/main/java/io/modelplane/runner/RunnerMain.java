@@ -1,6 +1,7 @@
 package io.modelplane.runner;
 
 import io.modelplane.runner.spark.RunnerSettings;
+import io.modelplane.runner.sql.SqlCommand;
 import io.modelplane.runner.table.TableCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RunnerVersion.class,
     description = "Spark + Iceberg programs for Modelplane's DAG tasks.",
-    subcommands = {TableCommand.class},
+    subcommands = {TableCommand.class, SqlCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:failed (the reason is the last line on stderr)", "2:usage error"})
 public final class RunnerMain {
