@@ -66,6 +66,8 @@ final class OperationRules {
           entry("listDeploymentRuns", any(READ)),
           entry("getDeploymentRun", any(READ)),
           entry("listDeploymentEvents", any(READ)),
+          entry("getDeploymentById", any(READ)),
+          entry("listDeploymentEventsById", any(READ)),
           entry("createDeploymentApiModelsModelDeploymentsPost", any(CREATE)),
           entry("updateDeployment", deployment(MANAGE)),
           entry("archiveDeployment", deployment(MANAGE)),
