@@ -1,5 +1,5 @@
 -- Data-engineering jobs (/api/jobs) and their status history; deployment creation's
--- Idempotency-Key; and what the reconcile loop recorded on training jobs and deployment runs.
+-- Idempotency-Key; and the deployment runs the reconcile loop ended.
 -- Portable SQL: runs on PostgreSQL and H2.
 CREATE TABLE jobs (
     job_id             UUID PRIMARY KEY,
@@ -46,7 +46,7 @@ ALTER TABLE deployments ADD COLUMN request_hash VARCHAR(64);
 ALTER TABLE deployments
     ADD CONSTRAINT deployments_idempotency_unique UNIQUE (idempotency_caller, idempotency_key);
 
--- The reconcile loop ended these without a writeback: a late writeback that agrees is a no-op,
--- one that disagrees is refused with the recorded outcome.
-ALTER TABLE training_jobs ADD COLUMN reconciled_at TIMESTAMP WITH TIME ZONE;
+-- When the reconcile loop ended a run without a callback: a late callback that agrees is a no-op,
+-- one that disagrees is refused with the recorded outcome. (Training jobs need no column: the
+-- reconcile's event, by the actor `reconcile`, is their last event until something else happens.)
 ALTER TABLE deployment_runs ADD COLUMN reconciled_at TIMESTAMP WITH TIME ZONE;

@@ -18,6 +18,7 @@ import io.modelplane.server.integration.mlflow.HttpMlflowClient;
 import io.modelplane.server.integration.mlflow.ModelRegistry;
 import io.modelplane.server.outbox.Outbox;
 import io.modelplane.server.outbox.OutboxWorker;
+import io.modelplane.server.reconcile.ReconcileLoop;
 import io.modelplane.server.render.DagRenderer;
 import io.modelplane.server.service.AccessPolicy;
 import io.modelplane.server.service.TrainingJobService;
@@ -46,7 +47,8 @@ record ModelplaneServices(
     AccessPolicy policy,
     UserPskService userPsks,
     List<Authenticator> authenticators,
-    Optional<OutboxWorker> outbox) {
+    Optional<OutboxWorker> outbox,
+    Optional<ReconcileLoop> reconcile) {
   private static final Logger LOG = LoggerFactory.getLogger(ModelplaneServices.class);
 
   static ModelplaneServices build(ServerConfig config, Database database, Clock clock) {
@@ -101,6 +103,16 @@ record ModelplaneServices(
                           config.outbox().maxAttempts(),
                           Duration.ofMinutes(2),
                           Duration.ofMillis(config.outbox().deleteRecheckMillis()))));
+      Optional<ReconcileLoop> reconcile =
+          airflow.map(
+              client ->
+                  new ReconcileLoop(
+                      database.jdbi(),
+                      client,
+                      trainingJobs,
+                      deployments.runs(),
+                      clock,
+                      config.reconcile()));
       return new ModelplaneServices(
           database,
           dagStore,
@@ -111,7 +123,8 @@ record ModelplaneServices(
           policy,
           userPsks,
           authenticators(config, userPsks, clock),
-          outbox);
+          outbox,
+          reconcile);
     } catch (RuntimeException e) {
       dagStore.close();
       throw e;
