@@ -15,6 +15,7 @@ import io.modelplane.client.model.ListIncludeField;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * Batch deployments of registered models: {@code /api/models/{model}/deployments} and {@code
@@ -50,10 +51,52 @@ public final class Deployments {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(request, "request");
     return retry.executeWithIdempotencyKey(
-        null,
-        key ->
-            api.createDeploymentApiModelsModelDeploymentsPost(
-                model, request, RetryPolicy.idempotencyHeader(key)));
+        null, key -> api.createDeploymentApiModelsModelDeploymentsPost(model, request, key));
+  }
+
+  /**
+   * Creates a deployment of a model with the caller's own {@code Idempotency-Key}: a create
+   * repeated with the same key and body (after a lost answer, even from another process) returns
+   * the deployment the first call created.
+   *
+   * @param model the MLflow registered model name
+   * @param request the deployment
+   * @param idempotencyKey the caller's key (1 to 255 characters)
+   * @return the created (or first created) deployment
+   * @throws ValidationException when the key was used with another body
+   */
+  public DeploymentResponse create(String model, DeploymentCreate request, String idempotencyKey) {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    return retry.executeWithIdempotencyKey(
+        idempotencyKey,
+        key -> api.createDeploymentApiModelsModelDeploymentsPost(model, request, key));
+  }
+
+  /**
+   * Gets a deployment by its id, archived ones included.
+   *
+   * @param deploymentId the deployment's {@code deployment_id}
+   * @return the deployment
+   * @throws NotFoundException when there is no such deployment
+   */
+  public DeploymentResponse getById(UUID deploymentId) {
+    Objects.requireNonNull(deploymentId, "deploymentId");
+    return retry.execute(() -> api.getDeploymentById(deploymentId));
+  }
+
+  /**
+   * The history of a deployment by its id, archived ones included, oldest first.
+   *
+   * @param deploymentId the deployment's {@code deployment_id}
+   * @return the events
+   * @throws NotFoundException when there is no such deployment
+   */
+  public List<DeploymentEvent> eventsById(UUID deploymentId) {
+    Objects.requireNonNull(deploymentId, "deploymentId");
+    DeploymentEventList list = retry.execute(() -> api.listDeploymentEventsById(deploymentId));
+    return list.getItems() == null ? List.of() : List.copyOf(list.getItems());
   }
 
   /**

@@ -6,6 +6,7 @@ import io.modelplane.client.model.PskCreate;
 import io.modelplane.client.model.PskCreated;
 import io.modelplane.client.model.PskExtend;
 import io.modelplane.client.model.PskList;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -48,8 +49,34 @@ public final class Keys {
    * @return the keys
    */
   public List<Psk> list(boolean includeDeleted) {
-    PskList list = retry.execute(() -> api.listPsks(includeDeleted));
-    return list.getItems() == null ? List.of() : List.copyOf(list.getItems());
+    List<Psk> all = new ArrayList<>();
+    listAll(includeDeleted, null).forEach(all::add);
+    return List.copyOf(all);
+  }
+
+  /**
+   * One page of user PSKs, newest first.
+   *
+   * @param includeDeleted whether to include revoked keys
+   * @param pageSize 1 to 200, or {@code null} for the server's default (50)
+   * @param pageToken {@code null} for the first page, else the previous page's token
+   * @return the page
+   */
+  public Page<Psk> list(boolean includeDeleted, Integer pageSize, String pageToken) {
+    PskList list = retry.execute(() -> api.listPsks(includeDeleted, pageSize, pageToken));
+    return new Page<>(
+        list.getItems() == null ? List.of() : list.getItems(), list.getNextPageToken());
+  }
+
+  /**
+   * Every user PSK, fetched page by page as the result is consumed.
+   *
+   * @param includeDeleted whether to include revoked keys
+   * @param pageSize 1 to 200, or {@code null} for the server's default
+   * @return a lazy, re-iterable paginator
+   */
+  public Paginator<Psk> listAll(boolean includeDeleted, Integer pageSize) {
+    return new Paginator<>(token -> list(includeDeleted, pageSize, token));
   }
 
   /**

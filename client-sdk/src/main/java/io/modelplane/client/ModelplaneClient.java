@@ -2,6 +2,7 @@ package io.modelplane.client;
 
 import io.modelplane.client.api.AutoMlTrainingApi;
 import io.modelplane.client.api.DeploymentsApi;
+import io.modelplane.client.api.JobsApi;
 import io.modelplane.client.api.KeysApi;
 import io.modelplane.client.api.SystemApi;
 import io.modelplane.client.invoker.ApiClient;
@@ -73,6 +74,8 @@ public final class ModelplaneClient {
   private final Deployments deployments;
   private final DeploymentRuns deploymentRuns;
   private final Keys keys;
+  private final JobsApi jobsApi;
+  private final Jobs jobs;
 
   private ModelplaneClient(Builder b) {
     this.userAgent = "modelplane-client-sdk/" + VERSION;
@@ -96,6 +99,8 @@ public final class ModelplaneClient {
     this.deployments = new Deployments(deploymentsApi, retryPolicy, waiter);
     this.deploymentRuns = new DeploymentRuns(deploymentsApi, retryPolicy, waiter, deployments);
     this.keys = new Keys(keysApi, retryPolicy);
+    this.jobsApi = new JobsApi(client);
+    this.jobs = new Jobs(jobsApi, retryPolicy, waiter, b.baseUrl);
   }
 
   private void authenticate(HttpRequest.Builder request, String psk, Supplier<String> bearer) {
@@ -145,6 +150,25 @@ public final class ModelplaneClient {
    */
   public DeploymentRuns deploymentRuns() {
     return deploymentRuns;
+  }
+
+  /**
+   * Data-engineering jobs ({@code /api/jobs}): create, list, get, trigger, status writebacks,
+   * delete, wait for completion.
+   *
+   * @return the resource group
+   */
+  public Jobs jobs() {
+    return jobs;
+  }
+
+  /**
+   * The generated {@code /api/jobs} API, for calls the resource group does not cover.
+   *
+   * @return the generated API
+   */
+  public JobsApi jobsApi() {
+    return jobsApi;
   }
 
   /**

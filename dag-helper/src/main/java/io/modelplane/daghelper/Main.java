@@ -16,8 +16,8 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The {@code modelplane-dag-helper} command line: {@code training-status}, {@code run-status} and
- * {@code wrap}; run it with {@code --help} for the usage.
+ * The {@code modelplane-dag-helper} command line: {@code training-status}, {@code run-status},
+ * {@code job-status} and {@code wrap}; run it with {@code --help} for the usage.
  *
  * <p>Exit codes: {@value #OK} ok, {@value #USAGE} usage error, {@value #REJECTED} rejected by the
  * server (4xx, 501), {@value #UNREACHABLE} the server could not be reached before the deadline;
@@ -50,10 +50,11 @@ public final class Main {
             [--registered-model-name Y] [--error-message M]
         run-status --model M --deployment NAME --status STATUS [--airflow-run-id ID]
             [--rows-scored N] [--error-message M]
-        wrap (--training-job ID | --model M --deployment NAME [--airflow-run-id ID])
-            [--result-file PATH] -- COMMAND [ARGS...]
+        job-status --job-id ID --status STATUS [--status-message M]
+        wrap (--training-job ID | --job ID | --model M --deployment NAME
+            [--airflow-run-id ID]) [--result-file PATH] -- COMMAND [ARGS...]
             Reports running, runs COMMAND (stdout passed through, stderr echoed), then
-            complete/succeeded if it exits 0, else failed with its last 20 stderr lines.
+            complete/succeeded/completed if it exits 0, else failed with its last 20 stderr lines.
             Exits with COMMAND's code; 127 when it cannot start (the reason is printed
             and reported as the error message). COMMAND gets the variable
             MODELPLANE_RESULT_FILE (not MODELPLANE_PSK) and may write a JSON object there:
@@ -70,7 +71,8 @@ public final class Main {
       --airflow-run-id defaults to $AIRFLOW_CTX_DAG_RUN_ID; --result-file to
       $MODELPLANE_RESULT_FILE, else a temporary file (a stale file is deleted first).
       STATUS is one of the API's: ready, queued, running, complete, failed (training)
-      or queued, running, succeeded, failed (runs); ID is the job's UUID.
+      or queued, running, succeeded, failed (runs) or new, pending, running,
+      completed, failed (jobs of /api/jobs); ID is the job's UUID.
       Exit codes: 0 ok, 2 usage error (nothing sent), 3 rejected by the server (4xx,
       501), 4 server unreachable or deadline reached.
       """;
@@ -85,6 +87,10 @@ public final class Main {
   /** The statuses a run callback may carry (DeploymentRunStatus). */
   static final List<String> RUN_STATUSES = List.of("queued", "running", "succeeded", "failed");
 
+  /** The statuses a job-status writeback may carry (JobStatus of /api/jobs). */
+  static final List<String> JOB_STATUSES =
+      List.of("new", "pending", "running", "completed", "failed");
+
   private static final Set<String> GLOBAL_FLAGS =
       Set.of("url", "psk", "deadline-seconds", "initial-backoff-ms");
   private static final Map<String, Set<String>> COMMAND_FLAGS =
@@ -93,8 +99,10 @@ public final class Main {
           Set.of("job-id", "status", "mlflow-run-id", "registered-model-name", "error-message"),
           "run-status",
           Set.of("model", "deployment", "status", "airflow-run-id", "rows-scored", "error-message"),
+          "job-status",
+          Set.of("job-id", "status", "status-message"),
           "wrap",
-          Set.of("training-job", "model", "deployment", "airflow-run-id", "result-file"));
+          Set.of("training-job", "job", "model", "deployment", "airflow-run-id", "result-file"));
 
   private Main() {}
 
@@ -153,6 +161,8 @@ public final class Main {
           return trainingStatus(inv, client, airflow, err);
         case "run-status":
           return runStatus(inv, client, airflow, err);
+        case "job-status":
+          return jobStatus(inv, client, airflow, err);
         default:
           return wrap(inv, client, airflow, env, err, redact);
       }
@@ -180,6 +190,15 @@ public final class Main {
     return OK;
   }
 
+  private static int jobStatus(
+      Invocation inv, WritebackClient client, AirflowContext airflow, PrintStream err) {
+    DataJobReporter job = new DataJobReporter(client, inv.uuid("job-id"));
+    String status = inv.oneOf("status", JOB_STATUSES);
+    job.report(status, inv.flags.get("status-message"));
+    log(err, job + ": " + status, airflow);
+    return OK;
+  }
+
   private static int runStatus(
       Invocation inv, WritebackClient client, AirflowContext airflow, PrintStream err) {
     DeploymentRunReporter run = deploymentRun(inv, client, airflow);
@@ -197,7 +216,17 @@ public final class Main {
       PrintStream err,
       UnaryOperator<String> redact) {
     TaskReporter reporter;
-    if (inv.flags.containsKey("training-job")) {
+    if (inv.flags.containsKey("job")) {
+      if (inv.flags.containsKey("training-job")
+          || inv.flags.containsKey("model")
+          || inv.flags.containsKey("deployment")) {
+        throw new UsageException("use one of --job, --training-job or --model/--deployment");
+      }
+      if (inv.flags.containsKey("airflow-run-id")) {
+        throw new UsageException("--airflow-run-id is only for deployments");
+      }
+      reporter = new DataJobReporter(client, inv.uuid("job"));
+    } else if (inv.flags.containsKey("training-job")) {
       if (inv.flags.containsKey("model") || inv.flags.containsKey("deployment")) {
         throw new UsageException("use either --training-job or --model/--deployment");
       }
@@ -208,7 +237,7 @@ public final class Main {
     } else if (inv.flags.containsKey("model") || inv.flags.containsKey("deployment")) {
       reporter = deploymentRun(inv, client, airflow);
     } else {
-      throw new UsageException("wrap needs --training-job or --model and --deployment");
+      throw new UsageException("wrap needs --job, --training-job or --model and --deployment");
     }
     if (inv.commandLine.isEmpty()) {
       throw new UsageException("wrap needs a command after --");

@@ -144,6 +144,24 @@ public final class WritebackClient {
   }
 
   /**
+   * {@code PUT /api/jobs/{jobId}/status}: a data-engineering job status writeback.
+   *
+   * @param jobId the job's id
+   * @param status the new status, e.g. {@code running}, {@code completed}, {@code failed}
+   * @param statusMessage a message (truncated to {@value #MAX_ERROR_MESSAGE} characters), or {@code
+   *     null}
+   * @return the job as the server now has it
+   * @throws WritebackRejectedException when the server rejects the writeback
+   * @throws ServerUnreachableException when the retry deadline passed
+   */
+  public JsonNode updateJobStatus(String jobId, String status, String statusMessage) {
+    ObjectNode body = mapper.createObjectNode();
+    body.put("status", Objects.requireNonNull(status, "status"));
+    putIfNotNull(body, "status_message", truncate(statusMessage));
+    return send("PUT", "/api/jobs/" + pathSegment(jobId) + "/status", body);
+  }
+
+  /**
    * {@code POST /api/models/{model}/deployments/{deployment}/runs}: a batch run callback.
    *
    * @param model the MLflow registered model name

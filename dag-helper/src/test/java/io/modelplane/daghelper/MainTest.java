@@ -43,6 +43,7 @@ class MainTest {
   private static final String PSK = "s3cret-platform-psk-value";
   private static final String JOB_ID = "4b6f2c1e-8a52-4d7e-9a55-0c1f7d3e2a10";
   private static final String STATUS_PATH = "/api/automl/train/jobs/" + JOB_ID + "/status";
+  private static final String JOB_STATUS_PATH = "/api/jobs/" + JOB_ID + "/status";
   private static final String RUNS_PATH = "/api/models/churn%2Fv2%20eu/deployments/nightly/runs";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -385,6 +386,41 @@ class MainTest {
             "{\"status\":\"running\"}",
             "{\"status\":\"complete\",\"mlflow_run_id\":\"r-7\","
                 + "\"registered_model_name\":\"churn\"}");
+  }
+
+  @Test
+  void jobStatusSendsTheWritebackOfADataEngineeringJob() throws Exception {
+    server.stubFor(put(JOB_STATUS_PATH).willReturn(okJson("{\"id\":\"" + JOB_ID + "\"}")));
+
+    int code =
+        run("job-status", "--job-id", JOB_ID, "--status", "completed", "--status-message", "ok");
+
+    assertThat(code).isZero();
+    assertThat(received())
+        .extracting(r -> r.getKey() + " " + r.getValue())
+        .containsExactly(
+            "PUT " + JOB_STATUS_PATH + " {\"status\":\"completed\",\"status_message\":\"ok\"}");
+    assertThat(run("job-status", "--job-id", JOB_ID, "--status", "complete")).isEqualTo(2);
+  }
+
+  @Test
+  void wrapJobReportsRunningThenCompletedOrFailedToTheJobsEndpoint() throws Exception {
+    server.stubFor(put(JOB_STATUS_PATH).willReturn(okJson("{\"id\":\"" + JOB_ID + "\"}")));
+
+    assertThat(run("wrap", "--job", JOB_ID, "--", "true")).isZero();
+    assertThat(run("wrap", "--job", JOB_ID, "--", "sh", "-c", "echo 'no table' >&2; exit 5"))
+        .isEqualTo(5);
+
+    List<Map.Entry<String, JsonNode>> requests = received();
+    assertThat(requests).extracting(Map.Entry::getKey).containsOnly("PUT " + JOB_STATUS_PATH);
+    assertThat(requests)
+        .extracting(r -> r.getValue().toString())
+        .containsExactly(
+            "{\"status\":\"running\"}",
+            "{\"status\":\"completed\"}",
+            "{\"status\":\"running\"}",
+            "{\"status\":\"failed\",\"status_message\":\"command exited with code 5: no table\"}");
+    assertThat(run("wrap", "--job", JOB_ID, "--training-job", JOB_ID, "--", "true")).isEqualTo(2);
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.modelplane.runner;
 
 import io.modelplane.runner.score.ScoreCommand;
 import io.modelplane.runner.spark.RunnerSettings;
+import io.modelplane.runner.sql.SqlCommand;
 import io.modelplane.runner.table.TableCommand;
 import io.modelplane.runner.train.TrainCommand;
 import java.io.PrintWriter;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RunnerVersion.class,
     description = "Spark + Iceberg programs for Modelplane's DAG tasks.",
-    subcommands = {ScoreCommand.class, TableCommand.class, TrainCommand.class},
+    subcommands = {ScoreCommand.class, TrainCommand.class, SqlCommand.class, TableCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:failed (the reason is the last line on stderr)", "2:usage error"})
 public final class RunnerMain {

@@ -2,6 +2,7 @@ package io.modelplane.server;
 
 import io.modelplane.server.api.BuildInfo;
 import io.modelplane.server.api.DeploymentResource;
+import io.modelplane.server.api.JobResource;
 import io.modelplane.server.api.JsonMapper;
 import io.modelplane.server.api.KeyResource;
 import io.modelplane.server.api.NoNulText;
@@ -46,7 +47,8 @@ final class ModelplaneApi extends ResourceConfig {
         new AuthorizationFeature(
             services.policy(),
             services.trainingJobs()::ownerOf,
-            services.deployments().lifecycle()::exists));
+            services.deployments().lifecycle()::exists,
+            services.jobs()::ownerOf));
     register(new SecurityHeadersFilter());
     register(new NoNulText.QueryFilter());
 
@@ -63,5 +65,6 @@ final class ModelplaneApi extends ResourceConfig {
         new DeploymentResource(services.deployments().lifecycle(), services.deployments().runs()));
     register(new PatchBodies());
     register(new KeyResource(services.userPsks()));
+    register(new JobResource(services.jobs()));
   }
 }

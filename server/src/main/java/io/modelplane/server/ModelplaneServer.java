@@ -5,6 +5,7 @@ import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.db.Database;
 import io.modelplane.server.integration.dagstore.DagStore;
 import io.modelplane.server.outbox.OutboxWorker;
+import io.modelplane.server.reconcile.ReconcileLoop;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public final class ModelplaneServer implements AutoCloseable {
   private final Server jetty;
   private final Database database;
   private final Optional<OutboxWorker> outbox;
+  private volatile Optional<ReconcileLoop> reconcile = Optional.empty();
   private final DagStore dagStore;
   private final int port;
 
@@ -57,8 +59,12 @@ public final class ModelplaneServer implements AutoCloseable {
       awaitMigration(migration);
       int port = HttpServerFactory.listen(started, config);
       services.outbox().ifPresent(OutboxWorker::start);
+      services.reconcile().ifPresent(ReconcileLoop::start);
       LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
-      return new ModelplaneServer(started, database, services.dagStore(), services.outbox(), port);
+      ModelplaneServer server =
+          new ModelplaneServer(started, database, services.dagStore(), services.outbox(), port);
+      server.reconcile = services.reconcile();
+      return server;
     } catch (Exception e) {
       if (started != null) {
         try {
@@ -112,6 +118,7 @@ public final class ModelplaneServer implements AutoCloseable {
   public void close() {
     try {
       jetty.stop();
+      reconcile.ifPresent(ReconcileLoop::close);
       outbox.ifPresent(OutboxWorker::close);
     } catch (Exception e) {
       LOG.warn("Error while stopping the HTTP server: {}", e.toString());

@@ -18,11 +18,13 @@ import io.modelplane.server.integration.mlflow.HttpMlflowClient;
 import io.modelplane.server.integration.mlflow.ModelRegistry;
 import io.modelplane.server.outbox.Outbox;
 import io.modelplane.server.outbox.OutboxWorker;
+import io.modelplane.server.reconcile.ReconcileLoop;
 import io.modelplane.server.render.DagRenderer;
 import io.modelplane.server.service.AccessPolicy;
 import io.modelplane.server.service.TrainingJobService;
 import io.modelplane.server.service.UserPskService;
 import io.modelplane.server.service.deployment.Deployments;
+import io.modelplane.server.service.job.JobService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,10 +43,12 @@ record ModelplaneServices(
     Optional<AirflowClient> airflow,
     TrainingJobService trainingJobs,
     Deployments deployments,
+    JobService jobs,
     AccessPolicy policy,
     UserPskService userPsks,
     List<Authenticator> authenticators,
-    Optional<OutboxWorker> outbox) {
+    Optional<OutboxWorker> outbox,
+    Optional<ReconcileLoop> reconcile) {
   private static final Logger LOG = LoggerFactory.getLogger(ModelplaneServices.class);
 
   static ModelplaneServices build(ServerConfig config, Database database, Clock clock) {
@@ -79,6 +83,9 @@ record ModelplaneServices(
               clock,
               policy);
       UserPskService userPsks = new UserPskService(database.jdbi(), json, clock);
+      JobService jobs =
+          new JobService(
+              database.jdbi(), dagStore, renderer, outboxTasks, config.publicUrl(), json, clock);
       Optional<OutboxWorker> outbox =
           airflow.map(
               client ->
@@ -88,6 +95,7 @@ record ModelplaneServices(
                       outboxTasks.orElseThrow(),
                       deployments.outboxListener(),
                       trainingJobs.outboxListener(),
+                      jobs.outboxListener(),
                       clock,
                       new OutboxWorker.OutboxSettings(
                           Duration.ofMillis(config.outbox().pollMillis()),
@@ -95,16 +103,28 @@ record ModelplaneServices(
                           config.outbox().maxAttempts(),
                           Duration.ofMinutes(2),
                           Duration.ofMillis(config.outbox().deleteRecheckMillis()))));
+      Optional<ReconcileLoop> reconcile =
+          airflow.map(
+              client ->
+                  new ReconcileLoop(
+                      database.jdbi(),
+                      client,
+                      trainingJobs,
+                      deployments.runs(),
+                      clock,
+                      config.reconcile()));
       return new ModelplaneServices(
           database,
           dagStore,
           airflow,
           trainingJobs,
           deployments,
+          jobs,
           policy,
           userPsks,
           authenticators(config, userPsks, clock),
-          outbox);
+          outbox,
+          reconcile);
     } catch (RuntimeException e) {
       dagStore.close();
       throw e;

@@ -55,7 +55,7 @@ public final class DeploymentResource implements DeploymentsApi {
 
   @Override
   public Response createDeploymentApiModelsModelDeploymentsPost(
-      String model, DeploymentCreate body) {
+      String model, DeploymentCreate body, String idempotencyKey) {
     SourceTable source = body.getSource();
     TargetTable target = body.getTarget();
     // Left out, the catalog is the contract's default; an explicit null is not a catalog.
@@ -81,7 +81,7 @@ public final class DeploymentResource implements DeploymentsApi {
             body.getPartitionColumn() == null ? "scored_at" : body.getPartitionColumn(),
             Boolean.TRUE.equals(body.getTriggerNow()),
             body.getAllowedRoles());
-    Deployment deployment = lifecycle.create(request, caller());
+    Deployment deployment = lifecycle.create(request, caller(), idempotencyKey);
     return Response.created(location(model, deployment.name()))
         .tag(etag(deployment))
         .entity(DeploymentMapper.toResponse(deployment))
@@ -92,6 +92,17 @@ public final class DeploymentResource implements DeploymentsApi {
     if (catalog == null) {
       throw InvalidRequestException.notAString(InvalidRequestException.Part.BODY, side, "catalog");
     }
+  }
+
+  @Override
+  public Response getDeploymentById(UUID deploymentId) {
+    Deployment deployment = lifecycle.getById(deploymentId);
+    return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
+  }
+
+  @Override
+  public Response listDeploymentEventsById(UUID deploymentId) {
+    return Response.ok(DeploymentMapper.toEvents(lifecycle.eventsById(deploymentId))).build();
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.modelplane.server.api.model.PskCreated;
 import io.modelplane.server.api.model.PskExtend;
 import io.modelplane.server.api.model.PskList;
 import io.modelplane.server.service.IssuedUserPsk;
+import io.modelplane.server.service.Page;
 import io.modelplane.server.service.UserPsk;
 import io.modelplane.server.service.UserPskService;
 import jakarta.ws.rs.Path;
@@ -51,10 +52,12 @@ public final class KeyResource implements KeysApi {
   }
 
   @Override
-  public Response listPsks(Boolean includeDeleted) {
+  public Response listPsks(Boolean includeDeleted, Integer pageSize, String pageToken) {
+    Page<UserPsk> page =
+        keys.list(Boolean.TRUE.equals(includeDeleted), pageSize == null ? 50 : pageSize, pageToken);
     PskList body = new PskList();
-    body.setItems(
-        keys.list(Boolean.TRUE.equals(includeDeleted)).stream().map(KeyResource::toPsk).toList());
+    body.setItems(page.items().stream().map(KeyResource::toPsk).toList());
+    body.setNextPageToken(page.nextPageToken());
     return Response.ok(body).build();
   }
 

@@ -5,6 +5,7 @@ import static java.util.stream.Collectors.joining;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,7 +28,56 @@ public record ServerConfig(
     Optional<Path> templatesDir,
     Optional<MlflowConfig> mlflow,
     OutboxConfig outbox,
-    Optional<OidcConfig> oidc) {
+    Optional<OidcConfig> oidc,
+    ReconcileConfig reconcile) {
+
+  /** A configuration with the reconcile loop's defaults. */
+  public ServerConfig(
+      String bindAddress,
+      int port,
+      String platformPsk,
+      Path dataDir,
+      DagStoreConfig dagStore,
+      DatabaseConfig database,
+      Optional<AirflowConfig> airflow,
+      URI publicUrl,
+      Optional<Path> templatesDir,
+      Optional<MlflowConfig> mlflow,
+      OutboxConfig outbox,
+      Optional<OidcConfig> oidc) {
+    this(
+        bindAddress,
+        port,
+        platformPsk,
+        dataDir,
+        dagStore,
+        database,
+        airflow,
+        publicUrl,
+        templatesDir,
+        mlflow,
+        outbox,
+        oidc,
+        ReconcileConfig.defaults());
+  }
+
+  /** This configuration with another reconcile loop (tests shorten its silence). */
+  public ServerConfig withReconcile(ReconcileConfig reconcile) {
+    return new ServerConfig(
+        bindAddress,
+        port,
+        platformPsk,
+        dataDir,
+        dagStore,
+        database,
+        airflow,
+        publicUrl,
+        templatesDir,
+        mlflow,
+        outbox,
+        oidc,
+        reconcile);
+  }
 
   private static final String DAG_STORE = "MODELPLANE_DAG_STORE";
   private static final Pattern URI_SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):");
@@ -175,7 +225,14 @@ public record ServerConfig(
         templatesDir,
         mlflow,
         outbox,
-        oidc(settings));
+        oidc(settings),
+        new ReconcileConfig(
+            Duration.ofSeconds(
+                intSetting(settings, "MODELPLANE_RECONCILE_SILENCE_S", 600, 1, 604_800)),
+            Duration.ofSeconds(
+                intSetting(settings, "MODELPLANE_RECONCILE_GRACE_S", 600, 0, 604_800)),
+            Duration.ofSeconds(
+                intSetting(settings, "MODELPLANE_RECONCILE_INTERVAL_S", 60, 1, 3_600))));
   }
 
   /**

@@ -38,6 +38,28 @@ public interface UserPskDao {
       """)
   List<UserPskRow> list(boolean includeDeleted);
 
+  /** The first page, newest first. */
+  @SqlQuery(
+      """
+      SELECT * FROM user_psks
+       WHERE (:includeDeleted OR deleted_at IS NULL)
+       ORDER BY created_at DESC, psk_id DESC
+       LIMIT :limit
+      """)
+  List<UserPskRow> firstPage(boolean includeDeleted, int limit);
+
+  /** The page after the key ({@code afterCreatedAt}, {@code afterId}), newest first. */
+  @SqlQuery(
+      """
+      SELECT * FROM user_psks
+       WHERE (:includeDeleted OR deleted_at IS NULL)
+         AND (created_at < :afterCreatedAt OR (created_at = :afterCreatedAt AND psk_id < :afterId))
+       ORDER BY created_at DESC, psk_id DESC
+       LIMIT :limit
+      """)
+  List<UserPskRow> pageAfter(
+      boolean includeDeleted, Instant afterCreatedAt, UUID afterId, int limit);
+
   /**
    * @return 1 when the key was revoked now, 0 when it does not exist or was revoked before
    */

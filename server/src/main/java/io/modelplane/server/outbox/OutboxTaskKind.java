@@ -24,7 +24,11 @@ public enum OutboxTaskKind {
   /** Mark a training job's DAG run failed. */
   CANCEL_TRAINING(OutboxPayload.DagRun.class),
   /** Delete a deleted training job's DAG. */
-  DELETE_TRAINING_DAG(OutboxPayload.DeleteDag.class);
+  DELETE_TRAINING_DAG(OutboxPayload.DeleteDag.class),
+  /** Trigger a data-engineering job's DAG run ({@code /api/jobs}; its id in {@code job_id}). */
+  TRIGGER_JOB(OutboxPayload.Trigger.class),
+  /** Delete a deleted data-engineering job's rendered DAG. */
+  DELETE_JOB_DAG(OutboxPayload.DeleteDag.class);
 
   private final Class<? extends OutboxPayload> payloadType;
 
@@ -35,6 +39,11 @@ public enum OutboxTaskKind {
   /** The value of the {@code kind} column. */
   public String value() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether the task serves a data-engineering job of {@code /api/jobs} (not a training job). */
+  public boolean servesDataJob() {
+    return this == TRIGGER_JOB || this == DELETE_JOB_DAG;
   }
 
   public Class<? extends OutboxPayload> payloadType() {

@@ -34,6 +34,7 @@ public final class OutboxWorker implements AutoCloseable {
   private final Outbox outbox;
   private final OutboxListener deployments;
   private final OutboxListener trainingJobs;
+  private final OutboxListener dataJobs;
   private final Clock clock;
   private final OutboxSettings settings;
   private final ScheduledExecutorService executor =
@@ -63,6 +64,20 @@ public final class OutboxWorker implements AutoCloseable {
       OutboxListener trainingJobs,
       Clock clock,
       OutboxSettings settings) {
+    this(jdbi, airflow, outbox, deployments, trainingJobs, (task, reason) -> {}, clock, settings);
+  }
+
+  /** With a listener for the tasks of data-engineering jobs ({@code /api/jobs}). */
+  public OutboxWorker(
+      Jdbi jdbi,
+      AirflowClient airflow,
+      Outbox outbox,
+      OutboxListener deployments,
+      OutboxListener trainingJobs,
+      OutboxListener dataJobs,
+      Clock clock,
+      OutboxSettings settings) {
+    this.dataJobs = dataJobs;
     this.jdbi = jdbi;
     this.airflow = airflow;
     this.outbox = outbox;
@@ -210,6 +225,9 @@ public final class OutboxWorker implements AutoCloseable {
   }
 
   private OutboxListener listenerOf(OutboxTask task) {
+    if (task.kind().servesDataJob()) {
+      return dataJobs;
+    }
     return task.jobId() != null ? trainingJobs : deployments;
   }
 
@@ -267,7 +285,9 @@ public final class OutboxWorker implements AutoCloseable {
     }
     int status = airflowError.status();
     if (status == 409
-        && (kind == OutboxTaskKind.DELETE_DAG || kind == OutboxTaskKind.DELETE_TRAINING_DAG)) {
+        && (kind == OutboxTaskKind.DELETE_DAG
+            || kind == OutboxTaskKind.DELETE_TRAINING_DAG
+            || kind == OutboxTaskKind.DELETE_JOB_DAG)) {
       return false;
     }
     return status >= 400 && status < 500 && status != 404 && status != 408 && status != 429;

@@ -23,6 +23,7 @@ import java.util.Optional;
 public final class DagRenderer {
   public static final String TRAINING_DAG = "training_dag.py.peb";
   public static final String SCORING_DAG = "scoring_dag.py.peb";
+  public static final String DATAENG_DAG = "dataeng_dag.py.peb";
 
   private final PebbleEngine engine;
 

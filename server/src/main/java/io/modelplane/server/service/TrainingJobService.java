@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.server.db.Keyset;
 import io.modelplane.server.db.TrainingJobDao;
 import io.modelplane.server.db.TrainingJobEventDao;
+import io.modelplane.server.db.TrainingJobEventRow;
 import io.modelplane.server.db.TrainingJobFilter;
 import io.modelplane.server.db.TrainingJobRow;
 import io.modelplane.server.integration.airflow.AirflowClient;
@@ -38,6 +39,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -329,6 +331,7 @@ public final class TrainingJobService {
   /** A DAG task reports a status; repeating the current status is an idempotent no-op. */
   public TrainingJob writeback(UUID jobId, StatusWriteback update, Caller caller) {
     TrainingJobStatus target = update.status();
+    refuseDisagreeingLateWriteback(jobId, target);
     Set<TrainingJobStatus> sources = TrainingJobStateMachine.writebackSources(target);
     String errorMessage = target == FAILED ? ErrorMessages.truncate(update.errorMessage()) : null;
     Instant now = now();
@@ -424,6 +427,84 @@ public final class TrainingJobService {
       postgres = known;
     }
     return known;
+  }
+
+  /** The actor of the events the reconcile loop writes. */
+  public static final String RECONCILE_ACTOR = "reconcile";
+
+  /**
+   * The reconcile loop ends a job that stopped reporting, unless it changed since the loop read it
+   * ({@code seenStatus} at {@code seenUpdatedAt}: a writeback arrived meanwhile). Returns whether
+   * it moved.
+   */
+  public boolean endByReconcile(
+      UUID jobId,
+      TrainingJobStatus seenStatus,
+      Instant seenUpdatedAt,
+      TrainingJobStatus target,
+      String reason) {
+    Instant now = now();
+    boolean moved =
+        jdbi.inTransaction(
+            handle -> {
+              TrainingJobDao dao = handle.attach(TrainingJobDao.class);
+              lockStatus(handle, jobId);
+              TrainingJobRow row = dao.find(jobId).orElseThrow();
+              if (!seenStatus.value().equals(row.status())
+                  || !seenUpdatedAt.equals(row.updatedAt())) {
+                return false;
+              }
+              Set<TrainingJobStatus> sources = TrainingJobStateMachine.writebackSources(target);
+              if (!sources.contains(seenStatus)) {
+                return false;
+              }
+              dao.transition(
+                  jobId,
+                  values(sources),
+                  target.value(),
+                  null,
+                  null,
+                  target == FAILED ? reason : null,
+                  now);
+              recordEvent(
+                  handle, jobId, seenStatus, target, Caller.system(RECONCILE_ACTOR), reason, now);
+              return true;
+            });
+    if (moved) {
+      LOG.info("Training job {} is now {} (reconcile: {})", jobId, target.value(), reason);
+    }
+    return moved;
+  }
+
+  /**
+   * A writeback that arrives after the reconcile loop ended the job: agreeing with it is the
+   * idempotent no-op of the writeback; disagreeing is a 409 that names the recorded outcome.
+   */
+  private void refuseDisagreeingLateWriteback(UUID jobId, TrainingJobStatus target) {
+    Optional<TrainingJobEventRow> last =
+        jdbi.withHandle(
+            handle ->
+                handle
+                    .createQuery(
+                        "SELECT * FROM training_job_events WHERE job_id = :jobId"
+                            + " ORDER BY event_id DESC LIMIT 1")
+                    .bind("jobId", jobId)
+                    .map(ConstructorMapper.of(TrainingJobEventRow.class))
+                    .findOne());
+    if (last.isPresent()
+        && RECONCILE_ACTOR.equals(last.get().actor())
+        && !target.value().equals(last.get().toStatus())) {
+      throw new ConflictException(
+          "Training job "
+              + jobId
+              + " was ended as "
+              + last.get().toStatus()
+              + " by the reconcile loop ("
+              + last.get().reason()
+              + "); this writeback ("
+              + target.value()
+              + ") came after it");
+    }
   }
 
   /** Statuses of several jobs, reconciled with Airflow for the ones that are not terminal. */

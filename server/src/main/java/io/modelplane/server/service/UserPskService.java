@@ -3,6 +3,7 @@ package io.modelplane.server.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.server.db.Keyset;
 import io.modelplane.server.db.UserPskDao;
 import io.modelplane.server.db.UserPskRow;
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,25 @@ public final class UserPskService {
     return jdbi.withExtension(UserPskDao.class, dao -> dao.list(includeDeleted)).stream()
         .map(this::toPsk)
         .toList();
+  }
+
+  /** One page of keys, newest first; revoked keys only with {@code includeDeleted}. */
+  public Page<UserPsk> list(boolean includeDeleted, int pageSize, String pageToken) {
+    Keyset after = pageToken == null ? null : PageTokens.decode(pageToken);
+    List<UserPskRow> rows =
+        jdbi.withExtension(
+            UserPskDao.class,
+            dao ->
+                after == null
+                    ? dao.firstPage(includeDeleted, pageSize + 1)
+                    : dao.pageAfter(includeDeleted, after.createdAt(), after.id(), pageSize + 1));
+    String next = null;
+    if (rows.size() > pageSize) {
+      rows = rows.subList(0, pageSize);
+      UserPskRow last = rows.get(pageSize - 1);
+      next = PageTokens.encode(new Keyset(last.createdAt(), last.pskId()));
+    }
+    return new Page<>(rows.stream().map(this::toPsk).toList(), next);
   }
 
   public UserPsk get(UUID pskId) {

@@ -36,6 +36,7 @@ public final class AuthorizationFeature implements DynamicFeature {
   private final AccessPolicy policy;
   private final Function<UUID, Optional<String>> trainingJobOwners;
   private final BiPredicate<String, String> deploymentExists;
+  private final Function<UUID, Optional<String>> jobOwners;
 
   /**
    * @param trainingJobOwners the owner of a training job, empty when there is no such job
@@ -45,6 +46,18 @@ public final class AuthorizationFeature implements DynamicFeature {
       AccessPolicy policy,
       Function<UUID, Optional<String>> trainingJobOwners,
       BiPredicate<String, String> deploymentExists) {
+    this(policy, trainingJobOwners, deploymentExists, id -> Optional.empty());
+  }
+
+  /**
+   * @param jobOwners the owner of a data-engineering job of /api/jobs, empty when there is none
+   */
+  public AuthorizationFeature(
+      AccessPolicy policy,
+      Function<UUID, Optional<String>> trainingJobOwners,
+      BiPredicate<String, String> deploymentExists,
+      Function<UUID, Optional<String>> jobOwners) {
+    this.jobOwners = jobOwners;
     this.policy = policy;
     this.trainingJobOwners = trainingJobOwners;
     this.deploymentExists = deploymentExists;
@@ -95,6 +108,17 @@ public final class AuthorizationFeature implements DynamicFeature {
       switch (rule.target()) {
         case TRAINING_JOB -> {
           Optional<String> owner = pathUuid(request, "job_id").flatMap(trainingJobOwners::apply);
+          if (owner.isPresent() && !policy.allows(caller, action, owner.get())) {
+            forbid(
+                request,
+                caller,
+                "only the platform PSK, the "
+                    + AccessPolicy.ADMIN_ROLE
+                    + " role or the job's owner may do this");
+          }
+        }
+        case JOB -> {
+          Optional<String> owner = pathUuid(request, "job_id").flatMap(jobOwners::apply);
           if (owner.isPresent() && !policy.allows(caller, action, owner.get())) {
             forbid(
                 request,

@@ -33,7 +33,9 @@ final class OperationRules {
      * The deployment of the {@code model} and {@code name} path parameters (its roles, owner):
      * decided by the deployment services on the row as locked by the change.
      */
-    DEPLOYMENT
+    DEPLOYMENT,
+    /** The data-engineering job of the {@code job_id} path parameter of /api/jobs (its owner). */
+    JOB
   }
 
   /** How one operation is authorized. */
@@ -64,6 +66,8 @@ final class OperationRules {
           entry("listDeploymentRuns", any(READ)),
           entry("getDeploymentRun", any(READ)),
           entry("listDeploymentEvents", any(READ)),
+          entry("getDeploymentById", any(READ)),
+          entry("listDeploymentEventsById", any(READ)),
           entry("createDeploymentApiModelsModelDeploymentsPost", any(CREATE)),
           entry("updateDeployment", deployment(MANAGE)),
           entry("archiveDeployment", deployment(MANAGE)),
@@ -74,6 +78,13 @@ final class OperationRules {
           entry("cancelDeploymentRun", deployment(MANAGE)),
           entry("triggerDeployment", deployment(TRIGGER)),
           entry("recordRunApiModelsModelDeploymentsNameRunsPost", deployment(CALLBACK)),
+          // Data-engineering jobs
+          entry("createJob", any(CREATE)),
+          entry("listJobs", any(READ)),
+          entry("getJob", any(READ)),
+          entry("triggerJob", job(TRIGGER)),
+          entry("deleteJob", job(MANAGE)),
+          entry("updateJobStatus", any(WRITEBACK)),
           // Keys
           entry("createPsk", any(PSK_ADMIN)),
           entry("listPsks", any(PSK_ADMIN)),
@@ -90,6 +101,10 @@ final class OperationRules {
 
   private static Rule trainingJob(Action action) {
     return new Rule(action, Target.TRAINING_JOB);
+  }
+
+  private static Rule job(Action action) {
+    return new Rule(action, Target.JOB);
   }
 
   private static Rule deployment(Action action) {

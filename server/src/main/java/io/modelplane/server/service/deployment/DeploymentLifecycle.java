@@ -9,6 +9,7 @@ import static io.modelplane.server.service.DeploymentStatus.STOPPED;
 
 import io.modelplane.server.db.DeploymentDao;
 import io.modelplane.server.db.DeploymentFilter;
+import io.modelplane.server.db.DeploymentIdempotencyDao;
 import io.modelplane.server.db.DeploymentRow;
 import io.modelplane.server.db.DeploymentRunDao;
 import io.modelplane.server.db.DeploymentRunRow;
@@ -23,8 +24,10 @@ import io.modelplane.server.service.Deployment;
 import io.modelplane.server.service.DeploymentChanges;
 import io.modelplane.server.service.DeploymentEvent;
 import io.modelplane.server.service.DeploymentStatus;
+import io.modelplane.server.service.Hashes;
 import io.modelplane.server.service.InvalidRequestException;
 import io.modelplane.server.service.NewDeployment;
+import io.modelplane.server.service.NotFoundException;
 import io.modelplane.server.service.Page;
 import io.modelplane.server.service.PageTokens;
 import io.modelplane.server.service.PreconditionFailedException;
@@ -74,6 +77,23 @@ public final class DeploymentLifecycle {
   // ---------------------------------------------------------------- create and read
 
   public Deployment create(NewDeployment request, Caller caller) {
+    return create(request, caller, null);
+  }
+
+  /**
+   * Creates a deployment. With an {@code idempotencyKey}, a retry of the same request by the same
+   * caller returns the deployment the first call created (even once archived), not a 409; the same
+   * key with another request is a 422.
+   */
+  public Deployment create(NewDeployment request, Caller caller, String idempotencyKey) {
+    String idempotencyCaller = idempotencyKey == null ? null : idempotencyScope(caller);
+    String requestHash = idempotencyKey == null ? null : rows.requestHash(request);
+    if (idempotencyKey != null) {
+      Optional<Deployment> replay = replay(idempotencyCaller, idempotencyKey, requestHash);
+      if (replay.isPresent()) {
+        return replay.get();
+      }
+    }
     requireOneModelReference(request.modelVersion(), request.modelAlias());
     String schedule = CronSchedule.validate(request.schedule());
     String filter = request.filterSql() == null ? null : SqlFilter.normalise(request.filterSql());
@@ -127,8 +147,20 @@ public final class DeploymentLifecycle {
                 DeploymentDao dao = handle.attach(DeploymentDao.class);
                 dao.insert(pending);
                 dao.insertEvent(id, "status", null, PENDING.value(), caller.name(), "created", now);
+                if (idempotencyKey != null) {
+                  handle
+                      .attach(DeploymentIdempotencyDao.class)
+                      .record(id, idempotencyCaller, idempotencyKey, requestHash);
+                }
               });
     } catch (UnableToExecuteStatementException e) {
+      if (idempotencyKey != null) {
+        // The same key, sent twice at once: the other request created it.
+        Optional<Deployment> replay = replay(idempotencyCaller, idempotencyKey, requestHash);
+        if (replay.isPresent()) {
+          return replay.get();
+        }
+      }
       if (findLive(request.modelName(), request.name()).isPresent()) {
         throw exists(request);
       }
@@ -140,6 +172,47 @@ public final class DeploymentLifecycle {
       runs.triggerOnCreate(id, caller);
     }
     return toDeployment(rows.find(id).orElseThrow());
+  }
+
+  /** Whose keys a caller's key is among (hashed): the platform PSK's, or one user's. */
+  private static String idempotencyScope(Caller caller) {
+    return Hashes.sha256(caller.platform() ? "platform" : "user:" + caller.name());
+  }
+
+  private Optional<Deployment> replay(
+      String idempotencyCaller, String idempotencyKey, String requestHash) {
+    Optional<DeploymentIdempotencyDao.Created> previous =
+        rows.jdbi()
+            .withExtension(
+                DeploymentIdempotencyDao.class, dao -> dao.find(idempotencyCaller, idempotencyKey));
+    if (previous.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!requestHash.equals(previous.get().requestHash())) {
+      throw InvalidRequestException.invalidValue(
+          InvalidRequestException.Part.HEADER,
+          "this Idempotency-Key was used with a different request body",
+          "Idempotency-Key");
+    }
+    return rows.find(previous.get().deploymentId()).map(this::toDeployment);
+  }
+
+  /**
+   * A deployment by id, archived ones included: an archived deployment gives up its name but stays
+   * readable with its history.
+   */
+  public Deployment getById(UUID deploymentId) {
+    return rows.find(deploymentId)
+        .map(this::toDeployment)
+        .orElseThrow(() -> new NotFoundException("Deployment " + deploymentId + " not found"));
+  }
+
+  /** The events of a deployment by id, archived ones included. */
+  public List<DeploymentEvent> eventsById(UUID deploymentId) {
+    getById(deploymentId);
+    return rows.jdbi().withExtension(DeploymentDao.class, dao -> dao.events(deploymentId)).stream()
+        .map(DeploymentRows::toEvent)
+        .toList();
   }
 
   /** Whether a live deployment of {@code modelName} is called {@code name} now. */

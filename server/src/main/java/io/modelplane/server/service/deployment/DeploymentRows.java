@@ -158,6 +158,11 @@ final class DeploymentRows {
         row.createdAt());
   }
 
+  /** The SHA-256 of a create request, to tell a retry from another request under one key. */
+  String requestHash(io.modelplane.server.service.NewDeployment request) {
+    return io.modelplane.server.service.Hashes.sha256(toJson(request));
+  }
+
   String toJson(Object value) {
     try {
       return json.writeValueAsString(value);

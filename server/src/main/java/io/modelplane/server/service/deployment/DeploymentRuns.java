@@ -195,6 +195,74 @@ public final class DeploymentRuns {
     return previous.runId();
   }
 
+  /**
+   * The reconcile loop ends a run that stopped reporting, unless it changed since the loop read it
+   * ({@code seenStatus} at {@code seenUpdatedAt}: a callback arrived meanwhile), and marks it
+   * reconciled. Returns whether it moved.
+   */
+  public boolean endByReconcile(
+      UUID deploymentId,
+      UUID runId,
+      RunStatus seenStatus,
+      Instant seenUpdatedAt,
+      RunStatus target,
+      String reason) {
+    boolean moved =
+        rows.jdbi()
+            .inTransaction(
+                handle -> {
+                  DeploymentDao dao = handle.attach(DeploymentDao.class);
+                  DeploymentRunDao runs = handle.attach(DeploymentRunDao.class);
+                  dao.lock(deploymentId);
+                  DeploymentRunRow run = runs.find(runId).orElse(null);
+                  if (run == null
+                      || !seenStatus.value().equals(run.status())
+                      || !seenUpdatedAt.equals(run.updatedAt())) {
+                    return false;
+                  }
+                  Instant at = transitions.now();
+                  transitions.moveRun(runs, run, target, null, reason, at);
+                  handle
+                      .createUpdate(
+                          "UPDATE deployment_runs SET reconciled_at = :at WHERE run_id = :runId")
+                      .bind("at", at)
+                      .bind("runId", runId)
+                      .execute();
+                  dao.updateLastRun(deploymentId, runId, at);
+                  return true;
+                });
+    if (moved) {
+      LOG.info("Run {} is now {} (reconcile: {})", runId, target.value(), reason);
+    }
+    return moved;
+  }
+
+  /**
+   * A callback that arrives after the reconcile loop ended the run: agreeing with it is the
+   * idempotent no-op of the callback; disagreeing is a 409 that names the recorded outcome.
+   */
+  private static void refuseDisagreeingLateCallback(
+      Handle handle, DeploymentRunRow run, RunStatus reported) {
+    Optional<Instant> reconciledAt =
+        handle
+            .createQuery("SELECT reconciled_at FROM deployment_runs WHERE run_id = :runId")
+            .bind("runId", run.runId())
+            .mapTo(Instant.class)
+            .findOne();
+    if (reconciledAt.isPresent() && !run.status().equals(reported.value())) {
+      throw new ConflictException(
+          "Run "
+              + run.airflowRunId()
+              + " was ended as "
+              + run.status()
+              + " by the reconcile loop"
+              + (run.errorMessage() == null ? "" : " (" + run.errorMessage() + ")")
+              + "; this callback ("
+              + reported.value()
+              + ") came after it");
+    }
+  }
+
   /** The DAG's callback: creates the run on first sight, then follows the run state machine. */
   public DeploymentRun recordCallback(
       String modelName, String name, RunCallback callback, Caller caller) {
@@ -246,6 +314,7 @@ public final class DeploymentRuns {
                     return new Outcome(id, version.moved());
                   }
                   DeploymentRunRow run = existing.get();
+                  refuseDisagreeingLateCallback(handle, run, callback.status());
                   if (RunStatus.of(run.status()) == callback.status()) {
                     return new Outcome(run.runId(), false);
                   }
