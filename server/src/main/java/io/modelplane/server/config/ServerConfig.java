@@ -27,7 +27,38 @@ public record ServerConfig(
     Optional<Path> templatesDir,
     Optional<MlflowConfig> mlflow,
     OutboxConfig outbox,
-    Optional<OidcConfig> oidc) {
+    Optional<OidcConfig> oidc,
+    MetricsConfig metrics) {
+
+  /** The configuration of earlier versions: metrics on the API's port, without credentials. */
+  public ServerConfig(
+      String bindAddress,
+      int port,
+      String platformPsk,
+      Path dataDir,
+      DagStoreConfig dagStore,
+      DatabaseConfig database,
+      Optional<AirflowConfig> airflow,
+      URI publicUrl,
+      Optional<Path> templatesDir,
+      Optional<MlflowConfig> mlflow,
+      OutboxConfig outbox,
+      Optional<OidcConfig> oidc) {
+    this(
+        bindAddress,
+        port,
+        platformPsk,
+        dataDir,
+        dagStore,
+        database,
+        airflow,
+        publicUrl,
+        templatesDir,
+        mlflow,
+        outbox,
+        oidc,
+        new MetricsConfig(true, false, java.util.OptionalInt.empty()));
+  }
 
   private static final String DAG_STORE = "MODELPLANE_DAG_STORE";
   private static final Pattern URI_SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):");
@@ -73,6 +104,8 @@ public record ServerConfig(
         + mlflow.map(m -> m.baseUrl().toString()).orElse("not configured")
         + ", oidcIssuer="
         + oidc.map(OidcConfig::issuer).orElse("not configured")
+        + ", metrics="
+        + metrics
         + "]";
   }
 
@@ -175,7 +208,8 @@ public record ServerConfig(
         templatesDir,
         mlflow,
         outbox,
-        oidc(settings));
+        oidc(settings),
+        MetricsConfig.load(settings, port));
   }
 
   /**
