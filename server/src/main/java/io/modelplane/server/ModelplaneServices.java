@@ -72,7 +72,7 @@ record ModelplaneServices(
       if (airflow.isEmpty()) {
         LOG.warn("No orchestrator configured (MODELPLANE_AIRFLOW_URL): DAGs are stored, not run");
       }
-      DagRenderer renderer = new DagRenderer(config.templatesDir());
+      DagRenderer renderer = new DagRenderer(config.templatesDir(), config.dagExecutor());
       TrainingJobService trainingJobs =
           new TrainingJobService(
               database.jdbi(), dagStore, renderer, airflow, config.publicUrl(), json, clock);

@@ -28,7 +28,8 @@ public record ServerConfig(
     Optional<MlflowConfig> mlflow,
     OutboxConfig outbox,
     Optional<OidcConfig> oidc,
-    MetricsConfig metrics) {
+    MetricsConfig metrics,
+    DagExecutorConfig dagExecutor) {
 
   /** The configuration of earlier versions: metrics on the API's port, without credentials. */
   public ServerConfig(
@@ -57,7 +58,8 @@ public record ServerConfig(
         mlflow,
         outbox,
         oidc,
-        new MetricsConfig(true, false, java.util.OptionalInt.empty()));
+        new MetricsConfig(true, false, java.util.OptionalInt.empty()),
+        DagExecutorConfig.subprocess());
   }
 
   private static final String DAG_STORE = "MODELPLANE_DAG_STORE";
@@ -106,6 +108,8 @@ public record ServerConfig(
         + oidc.map(OidcConfig::issuer).orElse("not configured")
         + ", metrics="
         + metrics
+        + ", dagExecutor="
+        + dagExecutor
         + "]";
   }
 
@@ -209,7 +213,8 @@ public record ServerConfig(
         mlflow,
         outbox,
         oidc(settings),
-        MetricsConfig.load(settings, port));
+        MetricsConfig.load(settings, port),
+        DagExecutorConfig.load(settings, io.modelplane.server.api.BuildInfo.load().version()));
   }
 
   /**

@@ -180,7 +180,8 @@ class MetricsApiTest {
         base.mlflow(),
         base.outbox(),
         base.oidc(),
-        metrics);
+        metrics,
+        base.dagExecutor());
   }
 
   private static Map<String, Object> job(boolean triggerNow) {
