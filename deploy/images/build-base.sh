@@ -84,6 +84,7 @@ with open(os.path.join(work, 'manifest.json'), 'w') as f:
     json.dump([{'Config': config_name, 'RepoTags': ['modelplane-base:debian-jre17'],
                 'Layers': [layer + '.tar']}], f)
 PY
-tar --sort=name --mtime='2000-01-01 00:00:00Z' -C "$work" -cf "$tarball" .
-rm -rf "$work"
+# Entries named without "./" (Jib refuses to extract "./").
+(cd "$work" && tar --sort=name --mtime='2000-01-01 00:00:00Z' -cf "$tarball" -- *)
+rm -rf "$work" "$rootfs"
 log "wrote $tarball ($(du -h "$tarball" | cut -f1)); Java home $java_home"
