@@ -3,7 +3,6 @@ package io.modelplane.images;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +10,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The image tars of {@code mvn -B -Pimages package}, read as a registry or runtime would: a non-root
- * user, the entrypoint, the labels (version, source), the JRE of the base and the jars where the
- * DAGs and the entrypoint expect them.
+ * The image tars of {@code mvn -B -Pimages package}, read as a registry or runtime would: a
+ * non-root user, the entrypoint, the labels (version, source), the JRE of the base and the jars
+ * where the DAGs and the entrypoint expect them.
  */
 class ImageTarsIT {
   private static final String VERSION = System.getProperty("modelplane.version");
@@ -32,7 +31,10 @@ class ImageTarsIT {
     List<Set<String>> layers = image.layerFiles();
     assertThat(anyLayerHas(layers, "app/classes/io/modelplane/server/Main.class")).isTrue();
     assertThat(anyLayerHas(layers, "app/resources/docs/index.html")).isTrue();
-    assertThat(layers.stream().flatMap(Set::stream).anyMatch(f -> f.matches("app/libs/jersey-server-.*\\.jar")))
+    assertThat(
+            layers.stream()
+                .flatMap(Set::stream)
+                .anyMatch(f -> f.matches("app/libs/jersey-server-.*\\.jar")))
         .isTrue();
     assertHasAJre(layers);
   }
@@ -84,9 +86,5 @@ class ImageTarsIT {
     List<String> values = new ArrayList<>();
     array.forEach(value -> values.add(value.asText()));
     return values;
-  }
-
-  static boolean exists(Path path) {
-    return Files.exists(path);
   }
 }

@@ -66,7 +66,8 @@ final class OciImageTar {
             in,
             (name, size, data) -> {
               if (name.equals(wanted)) {
-                InputStream layer = data.markSupported() ? data : new java.io.BufferedInputStream(data);
+                InputStream layer =
+                    data.markSupported() ? data : new java.io.BufferedInputStream(data);
                 layer.mark(2);
                 boolean gzip = layer.read() == 0x1f && layer.read() == 0x8b;
                 layer.reset();
@@ -115,7 +116,9 @@ final class OciImageTar {
       if (!prefix.isEmpty() && header[257] == 'u') {
         name = prefix + "/" + name;
       }
-      long size = Long.parseLong(field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
+      long size =
+          Long.parseLong(
+              field(header, 124, 12).trim().isEmpty() ? "0" : field(header, 124, 12).trim(), 8);
       char type = (char) header[156];
       long padded = (size + 511) / 512 * 512;
       if (type == 'L' || type == 'x') {
