@@ -46,6 +46,11 @@ public final class RequestLogFilter implements ContainerRequestFilter, Container
 
   @Override
   public void filter(ContainerRequestContext request) {
+    // A thread serves many requests: nothing of an earlier one (caller, route) may stay.
+    MDC.remove(MDC_CALLER);
+    MDC.remove(MDC_ROUTE);
+    MDC.remove(MDC_STATUS);
+    MDC.remove(MDC_DURATION);
     String id = RequestIds.choose(request.getHeaderString(RequestIds.HEADER));
     MDC.put(RequestIds.MDC_KEY, id);
     request.setProperty(RequestIds.MDC_KEY, id);
