@@ -1,8 +1,10 @@
 package io.modelplane.server;
 
 import io.modelplane.server.config.ConfigException;
+import io.modelplane.server.config.LoggingConfig;
 import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.config.Settings;
+import io.modelplane.server.logging.LogSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -12,6 +14,14 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    try {
+      // Validated first: a wrong level or format is an error, never a silent fallback.
+      LogSetup.apply(LoggingConfig.load(Settings.fromProcess()));
+    } catch (ConfigException e) {
+      System.err.println("modelplane: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     Logger log = LoggerFactory.getLogger(Main.class);

@@ -21,6 +21,9 @@ import io.modelplane.server.api.errors.JsonProcessingExceptionMapper;
 import io.modelplane.server.api.errors.ParamExceptionMapper;
 import io.modelplane.server.api.errors.ServiceExceptionMapper;
 import io.modelplane.server.api.errors.WebApplicationExceptionMapper;
+import io.modelplane.server.metrics.CallbackMetrics;
+import io.modelplane.server.metrics.HttpRequestMetrics;
+import io.modelplane.server.metrics.ServerMetrics;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -33,6 +36,10 @@ import org.glassfish.jersey.server.ServerProperties;
 final class ModelplaneApi extends ResourceConfig {
 
   ModelplaneApi(ModelplaneServices services, BuildInfo build) {
+    this(services, build, ServerMetrics.create(false));
+  }
+
+  ModelplaneApi(ModelplaneServices services, BuildInfo build, ServerMetrics metrics) {
     property(ServerProperties.WADL_FEATURE_DISABLE, true);
     property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
     property(ServerProperties.BV_SEND_ERROR_IN_RESPONSE, false);
@@ -40,7 +47,8 @@ final class ModelplaneApi extends ResourceConfig {
     register(new JsonMapper());
     register(new TimeParamConverters());
 
-    register(new RequestLogFilter());
+    register(new RequestLogFilter(new HttpRequestMetrics(metrics.registry())));
+    register(new CallbackMetrics(metrics.registry()));
     register(new RequestBodyLimitFilter());
     register(new AuthenticationFilter(services.authenticators()));
     register(

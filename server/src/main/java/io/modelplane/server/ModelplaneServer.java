@@ -3,11 +3,17 @@ package io.modelplane.server;
 import io.modelplane.server.api.BuildInfo;
 import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.db.Database;
+import io.modelplane.server.docs.DocsServlet;
 import io.modelplane.server.integration.dagstore.DagStore;
+import io.modelplane.server.metrics.MetricsServlet;
+import io.modelplane.server.metrics.OutboxMetrics;
+import io.modelplane.server.metrics.ServerMetrics;
 import io.modelplane.server.outbox.OutboxWorker;
 import io.modelplane.server.reconcile.ReconcileLoop;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -24,6 +30,8 @@ public final class ModelplaneServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ModelplaneServer.class);
 
   private final Server jetty;
+  private final Optional<Server> metricsJetty;
+  private final ServerMetrics metrics;
   private final Database database;
   private final Optional<OutboxWorker> outbox;
   private volatile Optional<ReconcileLoop> reconcile = Optional.empty();
@@ -31,8 +39,16 @@ public final class ModelplaneServer implements AutoCloseable {
   private final int port;
 
   private ModelplaneServer(
-      Server jetty, Database database, DagStore dagStore, Optional<OutboxWorker> outbox, int port) {
+      Server jetty,
+      Optional<Server> metricsJetty,
+      ServerMetrics metrics,
+      Database database,
+      DagStore dagStore,
+      Optional<OutboxWorker> outbox,
+      int port) {
     this.jetty = jetty;
+    this.metricsJetty = metricsJetty;
+    this.metrics = metrics;
     this.database = database;
     this.dagStore = dagStore;
     this.outbox = outbox;
@@ -48,24 +64,58 @@ public final class ModelplaneServer implements AutoCloseable {
     BuildInfo build = BuildInfo.load();
     LOG.info("Starting Modelplane {} ({})", build.version(), config);
     Database database = Database.connect(config.database());
+    ServerMetrics metrics = ServerMetrics.create(config.metrics().enabled());
+    database.publishPoolMetrics(metrics.registry()); // before the pool starts (migration)
     // The schema migrates while the HTTP stack initializes (both mostly load classes, so the two
     // overlap on a second core); connections are accepted once both are done.
     CompletableFuture<Void> migration = migrateInBackground(database);
     ModelplaneServices services = null;
     Server started = null;
+    Optional<Server> metricsJetty = Optional.empty();
     try {
-      services = ModelplaneServices.build(config, database, clock);
-      started = HttpServerFactory.start(new ModelplaneApi(services, build));
+      services = ModelplaneServices.build(config, database, clock, metrics);
+      OutboxMetrics.register(metrics, database.jdbi(), clock);
+      MetricsServlet metricsServlet =
+          new MetricsServlet(
+              metrics,
+              config.metrics().credentialsRequired()
+                  ? Optional.of(services.authenticators())
+                  : Optional.empty());
+      List<HttpServerFactory.Mount> mounts = new ArrayList<>();
+      mounts.add(new HttpServerFactory.Mount(new DocsServlet(), List.of("", "/docs", "/docs/*")));
+      if (config.metrics().onApiPort()) {
+        mounts.add(new HttpServerFactory.Mount(metricsServlet, List.of("/metrics")));
+      }
+      started = HttpServerFactory.start(new ModelplaneApi(services, build, metrics), mounts);
       awaitMigration(migration);
       int port = HttpServerFactory.listen(started, config);
+      if (config.metrics().enabled() && config.metrics().port().isPresent()) {
+        metricsJetty =
+            Optional.of(
+                HttpServerFactory.startMetrics(
+                    metricsServlet, config.bindAddress(), config.metrics().port().getAsInt()));
+        LOG.info(
+            "Metrics served on {}:{}/metrics",
+            config.bindAddress(),
+            HttpServerFactory.portOf(metricsJetty.get()));
+      }
       services.outbox().ifPresent(OutboxWorker::start);
       services.reconcile().ifPresent(ReconcileLoop::start);
       LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
       ModelplaneServer server =
-          new ModelplaneServer(started, database, services.dagStore(), services.outbox(), port);
+          new ModelplaneServer(
+              started,
+              metricsJetty,
+              metrics,
+              database,
+              services.dagStore(),
+              services.outbox(),
+              port);
       server.reconcile = services.reconcile();
       return server;
     } catch (Exception e) {
+      metricsJetty.ifPresent(ModelplaneServer::stopQuietly);
+      metrics.close();
       if (started != null) {
         try {
           started.stop();
@@ -109,6 +159,19 @@ public final class ModelplaneServer implements AutoCloseable {
     return port;
   }
 
+  /** The port of {@code /metrics} when it has one of its own ({@code MODELPLANE_METRICS_PORT}). */
+  public Optional<Integer> metricsPort() {
+    return metricsJetty.map(HttpServerFactory::portOf);
+  }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      LOG.warn("Error while stopping the metrics server: {}", e.toString());
+    }
+  }
+
   public URI baseUri() {
     return URI.create("http://localhost:" + port);
   }
@@ -117,6 +180,7 @@ public final class ModelplaneServer implements AutoCloseable {
   @Override
   public void close() {
     try {
+      metricsJetty.ifPresent(ModelplaneServer::stopQuietly);
       jetty.stop();
       reconcile.ifPresent(ReconcileLoop::close);
       outbox.ifPresent(OutboxWorker::close);
@@ -125,6 +189,7 @@ public final class ModelplaneServer implements AutoCloseable {
     } finally {
       dagStore.close();
       database.close();
+      metrics.close();
     }
     LOG.info("Modelplane stopped");
   }

@@ -16,6 +16,10 @@ import io.modelplane.server.integration.dagstore.LocalDagStore;
 import io.modelplane.server.integration.dagstore.S3DagStore;
 import io.modelplane.server.integration.mlflow.HttpMlflowClient;
 import io.modelplane.server.integration.mlflow.ModelRegistry;
+import io.modelplane.server.metrics.ExternalCallMetrics;
+import io.modelplane.server.metrics.ServerMetrics;
+import io.modelplane.server.metrics.TimedAirflowClient;
+import io.modelplane.server.metrics.TimedModelRegistry;
 import io.modelplane.server.outbox.Outbox;
 import io.modelplane.server.outbox.OutboxWorker;
 import io.modelplane.server.reconcile.ReconcileLoop;
@@ -52,20 +56,38 @@ record ModelplaneServices(
   private static final Logger LOG = LoggerFactory.getLogger(ModelplaneServices.class);
 
   static ModelplaneServices build(ServerConfig config, Database database, Clock clock) {
+    return build(config, database, clock, ServerMetrics.create(false));
+  }
+
+  /** As above, with the calls to Airflow and MLflow timed in {@code metrics}. */
+  static ModelplaneServices build(
+      ServerConfig config, Database database, Clock clock, ServerMetrics metrics) {
     ObjectMapper json = JsonMapper.create();
     DagStore dagStore = dagStore(config.dagStore());
     try {
       Optional<AirflowClient> airflow =
-          config.airflow().map(airflowConfig -> new HttpAirflowClient(airflowConfig, json));
+          config
+              .airflow()
+              .map(
+                  airflowConfig ->
+                      new TimedAirflowClient(
+                          new HttpAirflowClient(airflowConfig, json),
+                          new ExternalCallMetrics(metrics.registry(), "airflow")));
       if (airflow.isEmpty()) {
         LOG.warn("No orchestrator configured (MODELPLANE_AIRFLOW_URL): DAGs are stored, not run");
       }
-      DagRenderer renderer = new DagRenderer(config.templatesDir());
+      DagRenderer renderer = new DagRenderer(config.templatesDir(), config.dagExecutor());
       TrainingJobService trainingJobs =
           new TrainingJobService(
               database.jdbi(), dagStore, renderer, airflow, config.publicUrl(), json, clock);
       Optional<ModelRegistry> registry =
-          config.mlflow().map(mlflow -> new HttpMlflowClient(mlflow, json));
+          config
+              .mlflow()
+              .map(
+                  mlflow ->
+                      new TimedModelRegistry(
+                          new HttpMlflowClient(mlflow, json),
+                          new ExternalCallMetrics(metrics.registry(), "mlflow")));
       if (registry.isEmpty()) {
         LOG.warn("No model registry configured (MODELPLANE_MLFLOW_URL): versions are not checked");
       }

@@ -53,6 +53,18 @@ public final class SystemResource implements SystemApi {
     return Response.ok(openApiDocument, "application/yaml").build();
   }
 
+  /**
+   * Reached only when {@code /metrics} is not served here (the metrics servlet answers it
+   * otherwise): metrics are disabled or on their own port.
+   */
+  @Override
+  public Response getMetrics() {
+    return io.modelplane.server.api.errors.ApiErrors.error(
+        404,
+        "Metrics are not served on this port (MODELPLANE_METRICS_ENABLED,"
+            + " MODELPLANE_METRICS_PORT)");
+  }
+
   private static byte[] readContract() {
     try (InputStream in =
         SystemResource.class.getClassLoader().getResourceAsStream("openapi.yaml")) {

@@ -29,9 +29,14 @@ public record ServerConfig(
     Optional<MlflowConfig> mlflow,
     OutboxConfig outbox,
     Optional<OidcConfig> oidc,
-    ReconcileConfig reconcile) {
+    ReconcileConfig reconcile,
+    MetricsConfig metrics,
+    DagExecutorConfig dagExecutor) {
 
-  /** A configuration with the reconcile loop's defaults. */
+  /**
+   * The configuration of earlier versions: the reconcile loop's defaults, metrics on the API's port
+   * without credentials, DAG tasks as subprocesses.
+   */
   public ServerConfig(
       String bindAddress,
       int port,
@@ -58,7 +63,9 @@ public record ServerConfig(
         mlflow,
         outbox,
         oidc,
-        ReconcileConfig.defaults());
+        ReconcileConfig.defaults(),
+        new MetricsConfig(true, false, java.util.OptionalInt.empty()),
+        DagExecutorConfig.subprocess());
   }
 
   /** This configuration with another reconcile loop (tests shorten its silence). */
@@ -76,7 +83,9 @@ public record ServerConfig(
         mlflow,
         outbox,
         oidc,
-        reconcile);
+        reconcile,
+        metrics,
+        dagExecutor);
   }
 
   private static final String DAG_STORE = "MODELPLANE_DAG_STORE";
@@ -123,6 +132,10 @@ public record ServerConfig(
         + mlflow.map(m -> m.baseUrl().toString()).orElse("not configured")
         + ", oidcIssuer="
         + oidc.map(OidcConfig::issuer).orElse("not configured")
+        + ", metrics="
+        + metrics
+        + ", dagExecutor="
+        + dagExecutor
         + "]";
   }
 
@@ -232,7 +245,9 @@ public record ServerConfig(
             Duration.ofSeconds(
                 intSetting(settings, "MODELPLANE_RECONCILE_GRACE_S", 600, 0, 604_800)),
             Duration.ofSeconds(
-                intSetting(settings, "MODELPLANE_RECONCILE_INTERVAL_S", 60, 1, 3_600))));
+                intSetting(settings, "MODELPLANE_RECONCILE_INTERVAL_S", 60, 1, 3_600))),
+        MetricsConfig.load(settings, port),
+        DagExecutorConfig.load(settings, io.modelplane.server.api.BuildInfo.load().version()));
   }
 
   /**

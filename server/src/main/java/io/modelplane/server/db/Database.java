@@ -104,6 +104,15 @@ public final class Database implements AutoCloseable {
         result.migrationsExecuted);
   }
 
+  /**
+   * Publishes the pool's metrics (connections active, idle, pending, acquisition times) to a
+   * Micrometer registry. Must be called before the pool starts, i.e. before {@link #migrate()}.
+   */
+  public void publishPoolMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    dataSource.setMetricsTrackerFactory(
+        new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+  }
+
   public Jdbi jdbi() {
     return jdbi;
   }

@@ -1,5 +1,6 @@
 package io.modelplane.server.render;
 
+import io.modelplane.server.config.DagExecutorConfig;
 import io.pebbletemplates.pebble.PebbleEngine;
 import io.pebbletemplates.pebble.loader.ClasspathLoader;
 import io.pebbletemplates.pebble.loader.DelegatingLoader;
@@ -10,6 +11,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,8 +28,18 @@ public final class DagRenderer {
   public static final String DATAENG_DAG = "dataeng_dag.py.peb";
 
   private final PebbleEngine engine;
+  private final DagExecutorConfig executor;
 
   public DagRenderer(Optional<Path> overrideDirectory) {
+    this(overrideDirectory, DagExecutorConfig.subprocess());
+  }
+
+  /**
+   * @param executor where the DAGs' tasks run: every template also gets {@code executor} ({@code
+   *     subprocess} or {@code kubernetes}), {@code task_image} and {@code task_namespace}
+   */
+  public DagRenderer(Optional<Path> overrideDirectory, DagExecutorConfig executor) {
+    this.executor = executor;
     List<Loader<?>> loaders = new ArrayList<>();
     overrideDirectory.ifPresent(
         dir -> {
@@ -50,9 +62,13 @@ public final class DagRenderer {
   }
 
   public String render(String template, Map<String, Object> values) {
+    Map<String, Object> all = new HashMap<>(values);
+    all.putIfAbsent("executor", executor.kind().value());
+    all.putIfAbsent("task_image", executor.taskImage());
+    all.putIfAbsent("task_namespace", executor.taskNamespace());
     StringWriter out = new StringWriter();
     try {
-      engine.getTemplate(template).evaluate(out, values);
+      engine.getTemplate(template).evaluate(out, all);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,5 +1,6 @@
 package io.modelplane.server.api.auth;
 
+import io.modelplane.server.api.RequestLogFilter;
 import io.modelplane.server.api.errors.ApiErrors;
 import io.modelplane.server.service.Caller;
 import jakarta.annotation.Priority;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Requires valid credentials on every path but the public ones: {@code Authorization-PSK: <key>} or
@@ -23,7 +25,7 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
   private static final Logger LOG = LoggerFactory.getLogger(AuthenticationFilter.class);
   public static final String PSK_HEADER = "Authorization-PSK";
   private static final Set<String> PUBLIC_PATHS =
-      Set.of("api/health/ping", "api/health/ready", "api/openapi.yaml");
+      Set.of("api/health/ping", "api/health/ready", "api/openapi.yaml", "metrics");
 
   private final List<Authenticator> authenticators;
 
@@ -55,6 +57,7 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
     boolean secure =
         request.getSecurityContext() != null && request.getSecurityContext().isSecure();
     request.setSecurityContext(new CallerSecurityContext(caller.get(), secure));
+    MDC.put(RequestLogFilter.MDC_CALLER, caller.get().name()); // every later line of the request
   }
 
   private static Optional<Credentials> credentialsOf(ContainerRequestContext request) {

@@ -49,6 +49,9 @@ final class OperationRules {
           entry("ping", PUBLIC),
           entry("ready", PUBLIC),
           entry("getOpenapiDocument", PUBLIC),
+          // Served by MetricsServlet outside the application, which asks for credentials itself
+          // when MODELPLANE_METRICS_PSK_REQUIRED is true; here only its 404 fallback answers.
+          entry("getMetrics", PUBLIC),
           // AutoML training
           entry("createTrainingJob", any(CREATE)),
           entry("listTrainingJobs", any(READ)),
