@@ -180,6 +180,7 @@ class MetricsApiTest {
         base.mlflow(),
         base.outbox(),
         base.oidc(),
+        base.reconcile(),
         metrics,
         base.dagExecutor());
   }
