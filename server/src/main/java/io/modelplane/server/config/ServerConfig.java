@@ -70,6 +70,15 @@ public record ServerConfig(
 
   /** This configuration with another reconcile loop (tests shorten its silence). */
   public ServerConfig withReconcile(ReconcileConfig reconcile) {
+    return with(reconcile, metrics);
+  }
+
+  /** This configuration with other metrics settings. */
+  public ServerConfig withMetrics(MetricsConfig metrics) {
+    return with(reconcile, metrics);
+  }
+
+  private ServerConfig with(ReconcileConfig reconcile, MetricsConfig metrics) {
     return new ServerConfig(
         bindAddress,
         port,

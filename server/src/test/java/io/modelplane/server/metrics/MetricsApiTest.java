@@ -166,23 +166,7 @@ class MetricsApiTest {
   }
 
   private static ServerConfig withMetrics(MetricsConfig metrics) {
-    ServerConfig base = TestServer.config(TestDatabases.h2(), Optional.empty());
-    return new ServerConfig(
-        base.bindAddress(),
-        base.port(),
-        base.platformPsk(),
-        base.dataDir(),
-        base.dagStore(),
-        base.database(),
-        base.airflow(),
-        base.publicUrl(),
-        base.templatesDir(),
-        base.mlflow(),
-        base.outbox(),
-        base.oidc(),
-        base.reconcile(),
-        metrics,
-        base.dagExecutor());
+    return TestServer.config(TestDatabases.h2(), Optional.empty()).withMetrics(metrics);
   }
 
   private static Map<String, Object> job(boolean triggerNow) {
