@@ -3,6 +3,7 @@ package io.modelplane.server;
 import io.modelplane.server.api.BuildInfo;
 import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.db.Database;
+import io.modelplane.server.executor.LocalExecutor;
 import io.modelplane.server.integration.dagstore.DagStore;
 import io.modelplane.server.outbox.OutboxWorker;
 import java.net.URI;
@@ -25,15 +26,22 @@ public final class ModelplaneServer implements AutoCloseable {
   private final Server jetty;
   private final Database database;
   private final Optional<OutboxWorker> outbox;
+  private final Optional<LocalExecutor> localExecutor;
   private final DagStore dagStore;
   private final int port;
 
   private ModelplaneServer(
-      Server jetty, Database database, DagStore dagStore, Optional<OutboxWorker> outbox, int port) {
+      Server jetty,
+      Database database,
+      DagStore dagStore,
+      Optional<OutboxWorker> outbox,
+      Optional<LocalExecutor> localExecutor,
+      int port) {
     this.jetty = jetty;
     this.database = database;
     this.dagStore = dagStore;
     this.outbox = outbox;
+    this.localExecutor = localExecutor;
     this.port = port;
   }
 
@@ -56,9 +64,17 @@ public final class ModelplaneServer implements AutoCloseable {
       started = HttpServerFactory.start(new ModelplaneApi(services, build));
       awaitMigration(migration);
       int port = HttpServerFactory.listen(started, config);
+      URI self = selfUri(config.bindAddress(), port);
+      services.localExecutor().ifPresent(local -> local.start(self));
       services.outbox().ifPresent(OutboxWorker::start);
       LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
-      return new ModelplaneServer(started, database, services.dagStore(), services.outbox(), port);
+      return new ModelplaneServer(
+          started,
+          database,
+          services.dagStore(),
+          services.outbox(),
+          services.localExecutor(),
+          port);
     } catch (Exception e) {
       if (started != null) {
         try {
@@ -99,6 +115,15 @@ public final class ModelplaneServer implements AutoCloseable {
     }
   }
 
+  /** Where this server's own children (local runs) reach it. */
+  private static URI selfUri(String bindAddress, int port) {
+    String host =
+        bindAddress.equals("0.0.0.0") || bindAddress.equals("::") || bindAddress.isBlank()
+            ? "127.0.0.1"
+            : bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
+    return URI.create("http://" + host + ":" + port);
+  }
+
   public int port() {
     return port;
   }
@@ -111,8 +136,9 @@ public final class ModelplaneServer implements AutoCloseable {
   @Override
   public void close() {
     try {
-      jetty.stop();
       outbox.ifPresent(OutboxWorker::close);
+      localExecutor.ifPresent(LocalExecutor::close);
+      jetty.stop();
     } catch (Exception e) {
       LOG.warn("Error while stopping the HTTP server: {}", e.toString());
     } finally {

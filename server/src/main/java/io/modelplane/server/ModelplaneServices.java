@@ -7,8 +7,12 @@ import io.modelplane.server.api.auth.JwtAuthenticator;
 import io.modelplane.server.api.auth.PlatformPskAuthenticator;
 import io.modelplane.server.api.auth.UserPskAuthenticator;
 import io.modelplane.server.config.DagStoreConfig;
+import io.modelplane.server.config.ExecutorConfig;
 import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.db.Database;
+import io.modelplane.server.executor.AirflowExecutor;
+import io.modelplane.server.executor.LocalExecutor;
+import io.modelplane.server.executor.WorkExecutor;
 import io.modelplane.server.integration.airflow.AirflowClient;
 import io.modelplane.server.integration.airflow.HttpAirflowClient;
 import io.modelplane.server.integration.dagstore.DagStore;
@@ -33,7 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every part of the server below the HTTP layer, built from the configuration and wired explicitly:
- * integrations, services, authenticators and the outbox worker (only with Airflow).
+ * integrations, services, authenticators, the executor the work goes to (Airflow or local child
+ * processes, {@code MODELPLANE_EXECUTOR}) and the outbox worker that performs actions on it.
  */
 record ModelplaneServices(
     Database database,
@@ -44,7 +49,9 @@ record ModelplaneServices(
     AccessPolicy policy,
     UserPskService userPsks,
     List<Authenticator> authenticators,
-    Optional<OutboxWorker> outbox) {
+    Optional<OutboxWorker> outbox,
+    Optional<LocalExecutor> localExecutor,
+    String executorName) {
   private static final Logger LOG = LoggerFactory.getLogger(ModelplaneServices.class);
 
   static ModelplaneServices build(ServerConfig config, Database database, Clock clock) {
@@ -53,20 +60,43 @@ record ModelplaneServices(
     try {
       Optional<AirflowClient> airflow =
           config.airflow().map(airflowConfig -> new HttpAirflowClient(airflowConfig, json));
-      if (airflow.isEmpty()) {
-        LOG.warn("No orchestrator configured (MODELPLANE_AIRFLOW_URL): DAGs are stored, not run");
+      Optional<LocalExecutor> local =
+          config.executor().kind() == ExecutorConfig.Kind.LOCAL
+              ? Optional.of(
+                  new LocalExecutor(
+                      database.jdbi(),
+                      json,
+                      config.executor(),
+                      config.dataDir(),
+                      config.platformPsk(),
+                      clock))
+              : Optional.empty();
+      Optional<WorkExecutor> executor =
+          switch (config.executor().kind()) {
+            case AIRFLOW -> airflow.map(AirflowExecutor::new);
+            case LOCAL -> local.map(WorkExecutor.class::cast);
+            case NONE -> Optional.empty();
+          };
+      if (executor.isEmpty()) {
+        LOG.warn("No executor (MODELPLANE_EXECUTOR=none): DAGs are stored, not run");
+      } else if (local.isPresent()) {
+        LOG.info(
+            "Local executor: {} slot(s), runner {}, dag-helper {}",
+            config.executor().slots(),
+            config.executor().runnerJar(),
+            config.executor().dagHelperJar());
       }
       DagRenderer renderer = new DagRenderer(config.templatesDir());
       TrainingJobService trainingJobs =
           new TrainingJobService(
-              database.jdbi(), dagStore, renderer, airflow, config.publicUrl(), json, clock);
+              database.jdbi(), dagStore, renderer, executor, config.publicUrl(), json, clock);
       Optional<ModelRegistry> registry =
           config.mlflow().map(mlflow -> new HttpMlflowClient(mlflow, json));
       if (registry.isEmpty()) {
         LOG.warn("No model registry configured (MODELPLANE_MLFLOW_URL): versions are not checked");
       }
       AccessPolicy policy = new AccessPolicy();
-      Optional<Outbox> outboxTasks = airflow.map(client -> new Outbox(json));
+      Optional<Outbox> outboxTasks = executor.map(any -> new Outbox(json));
       Deployments deployments =
           Deployments.create(
               database.jdbi(),
@@ -80,7 +110,7 @@ record ModelplaneServices(
               policy);
       UserPskService userPsks = new UserPskService(database.jdbi(), json, clock);
       Optional<OutboxWorker> outbox =
-          airflow.map(
+          executor.map(
               client ->
                   new OutboxWorker(
                       database.jdbi(),
@@ -95,6 +125,9 @@ record ModelplaneServices(
                           config.outbox().maxAttempts(),
                           Duration.ofMinutes(2),
                           Duration.ofMillis(config.outbox().deleteRecheckMillis()))));
+      local.ifPresent(
+          l ->
+              l.reportFailuresTo(new LocalRunFailures(database.jdbi(), trainingJobs, deployments)));
       return new ModelplaneServices(
           database,
           dagStore,
@@ -104,7 +137,9 @@ record ModelplaneServices(
           policy,
           userPsks,
           authenticators(config, userPsks, clock),
-          outbox);
+          outbox,
+          local,
+          config.executor().kind().value());
     } catch (RuntimeException e) {
       dagStore.close();
       throw e;

@@ -27,7 +27,8 @@ public record ServerConfig(
     Optional<Path> templatesDir,
     Optional<MlflowConfig> mlflow,
     OutboxConfig outbox,
-    Optional<OidcConfig> oidc) {
+    Optional<OidcConfig> oidc,
+    ExecutorConfig executor) {
 
   private static final String DAG_STORE = "MODELPLANE_DAG_STORE";
   private static final Pattern URI_SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9+.-]+):");
@@ -69,6 +70,8 @@ public record ServerConfig(
         + airflow.map(Object::toString).orElse("not configured")
         + ", publicUrl="
         + publicUrl
+        + ", executor="
+        + executor.kind().value()
         + ", mlflow="
         + mlflow.map(m -> m.baseUrl().toString()).orElse("not configured")
         + ", oidcIssuer="
@@ -175,7 +178,56 @@ public record ServerConfig(
         templatesDir,
         mlflow,
         outbox,
-        oidc(settings));
+        oidc(settings),
+        executor(settings, airflow.isPresent()));
+  }
+
+  /**
+   * {@code MODELPLANE_EXECUTOR}: {@code airflow} when {@code MODELPLANE_AIRFLOW_URL} is set, else
+   * {@code local}; {@code none} stores DAGs only. The local executor's jars default to the ones
+   * next to the server's jar, then to the build's {@code target/} folders.
+   */
+  static ExecutorConfig executor(Settings settings, boolean airflowConfigured) {
+    String value =
+        settings.get("MODELPLANE_EXECUTOR").orElse(airflowConfigured ? "airflow" : "local");
+    ExecutorConfig.Kind kind =
+        Arrays.stream(ExecutorConfig.Kind.values())
+            .filter(k -> k.value().equals(value.toLowerCase(Locale.ROOT)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "MODELPLANE_EXECUTOR must be airflow, local or none, got '" + value + "'"));
+    int slots = intSetting(settings, "MODELPLANE_LOCAL_SLOTS", 1, 1, 64);
+    int pollMillis = intSetting(settings, "MODELPLANE_LOCAL_POLL_MS", 1_000, 10, 60_000);
+    if (kind == ExecutorConfig.Kind.AIRFLOW && !airflowConfigured) {
+      throw new ConfigException(
+          "MODELPLANE_EXECUTOR is airflow but MODELPLANE_AIRFLOW_URL is not set: set it, or use"
+              + " MODELPLANE_EXECUTOR=local to run the work in child processes of this server.");
+    }
+    return switch (kind) {
+      case AIRFLOW -> ExecutorConfig.airflow();
+      case NONE -> ExecutorConfig.none();
+      case LOCAL ->
+          ExecutorConfig.local(
+              slots,
+              settings.get("MODELPLANE_JAVA").orElse(defaultJava()),
+              settings
+                  .get("MODELPLANE_RUNNER_JAR")
+                  .map(jar -> Path.of(jar).toAbsolutePath().normalize())
+                  .orElseGet(() -> JarLocations.find("runner", "modelplane-runner.jar")),
+              settings
+                  .get("MODELPLANE_DAG_HELPER_JAR")
+                  .map(jar -> Path.of(jar).toAbsolutePath().normalize())
+                  .orElseGet(() -> JarLocations.find("dag-helper", "modelplane-dag-helper.jar")),
+              java.time.Duration.ofMillis(pollMillis));
+    };
+  }
+
+  /** The {@code java} of the JVM that runs the server. */
+  private static String defaultJava() {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    return java.toFile().canExecute() ? java.toString() : "java";
   }
 
   /**
