@@ -12,7 +12,8 @@ import java.util.jar.JarFile;
 
 /**
  * The executable jars under test, located by the system properties failsafe sets ({@code
- * modelplane.server.jar}, {@code modelplane.dag-helper.jar}, {@code modelplane.cli.jar}).
+ * modelplane.server.jar}, {@code modelplane.dag-helper.jar}, {@code modelplane.cli.jar}, {@code
+ * modelplane.runner.jar}).
  *
  * <p>Each jar is copied once per test run to {@code target/it-jars} and started from there: a
  * rebuild of the module while the tests run (an IDE, a second Maven build) rewrites the jar in
@@ -34,6 +35,10 @@ final class BuiltJars {
 
   static Path cli() {
     return snapshot("modelplane.cli.jar");
+  }
+
+  static Path runner() {
+    return snapshot("modelplane.runner.jar");
   }
 
   /** The {@code java} of the JVM running the tests. */

@@ -1,7 +1,9 @@
 package io.modelplane.runner;
 
+import io.modelplane.runner.score.ScoreCommand;
 import io.modelplane.runner.spark.RunnerSettings;
 import io.modelplane.runner.table.TableCommand;
+import io.modelplane.runner.train.TrainCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +19,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = RunnerVersion.class,
     description = "Spark + Iceberg programs for Modelplane's DAG tasks.",
-    subcommands = {TableCommand.class},
+    subcommands = {ScoreCommand.class, TableCommand.class, TrainCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:done", "1:failed (the reason is the last line on stderr)", "2:usage error"})
 public final class RunnerMain {

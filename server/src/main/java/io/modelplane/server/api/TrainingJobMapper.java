@@ -40,6 +40,7 @@ final class TrainingJobMapper {
     body.setUpdatedAt(utc(job.updatedAt()));
     body.setLabelColumn(job.labelColumn());
     body.setFeatureColumns(job.featureColumns());
+    body.setGroupColumn(job.groupColumn());
     body.setAirflowDagRunId(job.airflowDagRunId());
     body.setAttempt(job.attempt());
     return body;

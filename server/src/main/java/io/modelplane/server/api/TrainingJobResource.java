@@ -52,6 +52,7 @@ public final class TrainingJobResource implements AutoMlTrainingApi {
             body.getPreset() == null ? null : body.getPreset().toString(),
             body.getLabelColumn(),
             body.getFeatureColumns(),
+            body.getGroupColumn(),
             body.getFeatureEngineeringJobId(),
             body.getTriggerNow() == null || body.getTriggerNow(),
             idempotencyKey);

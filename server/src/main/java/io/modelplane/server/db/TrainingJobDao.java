@@ -21,12 +21,14 @@ public interface TrainingJobDao extends SqlObject {
   @SqlUpdate(
       """
       INSERT INTO training_jobs (job_id, name, domain, owner, source_table, problem_type,
-          algorithm, preset, label_column, feature_columns, feature_engineering_job_id, status,
+          algorithm, preset, label_column, feature_columns, group_column,
+          feature_engineering_job_id, status,
           rendered_dag, mlflow_run_id, mlflow_experiment_name, registered_model_name,
           airflow_dag_id, airflow_dag_run_id, attempt, error_message, idempotency_key,
           idempotency_caller, request_hash, created_at, updated_at)
       VALUES (:jobId, :name, :domain, :owner, :sourceTable, :problemType,
-          :algorithm, :preset, :labelColumn, :featureColumns, :featureEngineeringJobId, :status,
+          :algorithm, :preset, :labelColumn, :featureColumns, :groupColumn,
+          :featureEngineeringJobId, :status,
           :renderedDag, :mlflowRunId, :mlflowExperimentName, :registeredModelName,
           :airflowDagId, :airflowDagRunId, :attempt, :errorMessage, :idempotencyKey,
           :idempotencyCaller, :requestHash, :createdAt, :updatedAt)

@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One row of {@code training_jobs}; {@code featureColumns} is a JSON array or null; {@code
- * idempotencyCaller} is the SHA-256 of the identity of the caller that sent {@code idempotencyKey}.
+ * One row of {@code training_jobs}; {@code featureColumns} is a JSON array or null, {@code
+ * groupColumn} the query column of a ranking job; {@code idempotencyCaller} is the SHA-256 of the
+ * identity of the caller that sent {@code idempotencyKey}.
  */
 public record TrainingJobRow(
     UUID jobId,
@@ -18,6 +19,7 @@ public record TrainingJobRow(
     String preset,
     String labelColumn,
     String featureColumns,
+    String groupColumn,
     UUID featureEngineeringJobId,
     String status,
     String renderedDag,

@@ -29,6 +29,7 @@ public final class TrainingJobRowMapper implements RowMapper<TrainingJobRow> {
         rs.getString("preset"),
         rs.getString("label_column"),
         rs.getString("feature_columns"),
+        rs.getString("group_column"),
         rs.getObject("feature_engineering_job_id", UUID.class),
         rs.getString("status"),
         rs.getString("rendered_dag"),

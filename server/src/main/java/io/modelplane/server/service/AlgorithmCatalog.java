@@ -30,6 +30,11 @@ public final class AlgorithmCatalog {
     return algorithmsFor(problemType).contains(algorithm);
   }
 
+  /** Ranking needs the query (group) column its rows are ranked within. */
+  public static boolean needsGroup(String problemType) {
+    return "ranking".equals(problemType);
+  }
+
   /** Unsupervised problems need no label column. */
   public static boolean needsLabel(String problemType) {
     return !"anomaly_detection".equals(problemType);

@@ -14,6 +14,7 @@ public record NewTrainingJob(
     String preset,
     String labelColumn,
     List<String> featureColumns,
+    String groupColumn,
     UUID featureEngineeringJobId,
     boolean triggerNow,
     String idempotencyKey) {}

@@ -16,6 +16,7 @@ public record TrainingJob(
     String preset,
     String labelColumn,
     List<String> featureColumns,
+    String groupColumn,
     UUID featureEngineeringJobId,
     TrainingJobStatus status,
     String renderedDag,

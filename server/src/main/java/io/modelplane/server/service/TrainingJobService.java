@@ -102,6 +102,12 @@ public final class TrainingJobService {
           "label_column is required for problem_type " + request.problemType(),
           "label_column");
     }
+    if (AlgorithmCatalog.needsGroup(request.problemType()) && request.groupColumn() == null) {
+      throw new InvalidRequestException(
+          List.of("body", "group_column"),
+          "missing",
+          "Field required: group_column is required for problem_type " + request.problemType());
+    }
     UUID jobId = UUID.randomUUID();
     String dagId = "modelplane-training-" + jobId;
     String experiment = "automl/" + request.domain() + "/" + request.name();
@@ -119,6 +125,7 @@ public final class TrainingJobService {
             request.preset() != null ? request.preset() : "balanced",
             request.labelColumn(),
             request.featureColumns() == null ? null : toJson(request.featureColumns()),
+            request.groupColumn(),
             request.featureEngineeringJobId(),
             READY.value(),
             rendered,
@@ -198,6 +205,7 @@ public final class TrainingJobService {
             request.preset(),
             request.labelColumn(),
             request.featureColumns(),
+            request.groupColumn(),
             request.featureEngineeringJobId(),
             request.triggerNow(),
             null);
@@ -601,6 +609,7 @@ public final class TrainingJobService {
     job.put("preset", request.preset() != null ? request.preset() : "balanced");
     job.put("label_column", request.labelColumn());
     job.put("feature_columns", request.featureColumns());
+    job.put("group_column", request.groupColumn());
     job.put(
         "feature_engineering_job_id",
         request.featureEngineeringJobId() == null
@@ -681,6 +690,7 @@ public final class TrainingJobService {
         row.preset(),
         row.labelColumn(),
         row.featureColumns() == null ? null : fromJson(row.featureColumns()),
+        row.groupColumn(),
         row.featureEngineeringJobId(),
         TrainingJobStatus.of(row.status()),
         row.renderedDag(),

@@ -147,8 +147,8 @@ class DagRenderingPropertiesTest {
   }
 
   /**
-   * One identifier field (source_table, label_column or a feature column) mostly invalid, or a JSON
-   * null among the feature columns.
+   * One identifier field (source_table, label_column, a feature column or group_column) mostly
+   * invalid, or a JSON null among the feature columns.
    */
   @Property(tries = 250, shrinking = ShrinkingMode.BOUNDED)
   void trainingJobsRefuseInvalidIdentifiers(
@@ -156,7 +156,7 @@ class DagRenderingPropertiesTest {
       @ForAll("validTable") String sourceTable,
       @ForAll("validIdentifier") String label,
       @ForAll("validColumns") List<String> features,
-      @ForAll @IntRange(min = 0, max = 3) int field,
+      @ForAll @IntRange(min = 0, max = 4) int field,
       @ForAll("mostlyInvalidTable") String badTable,
       @ForAll("mostlyInvalidIdentifier") String badIdentifier,
       @ForAll @IntRange(min = 0, max = 9) int index) {
@@ -175,6 +175,10 @@ class DagRenderingPropertiesTest {
         List<String> columns = new ArrayList<>(features == null ? List.of() : features);
         columns.add(index % (columns.size() + 1), badIdentifier);
         request.put("feature_columns", columns);
+        valid &= IDENTIFIER.matcher(badIdentifier).matches();
+      }
+      case 3 -> {
+        request.put("group_column", badIdentifier);
         valid &= IDENTIFIER.matcher(badIdentifier).matches();
       }
       default -> { // a JSON null among the feature columns
@@ -212,6 +216,7 @@ class DagRenderingPropertiesTest {
       job.put("preset", "balanced");
       job.put("label_column", request.get("label_column"));
       job.put("feature_columns", request.get("feature_columns"));
+      job.put("group_column", request.get("group_column"));
       job.put("feature_engineering_job_id", null);
       job.put(
           "mlflow_experiment_name", "automl/" + request.get("domain") + "/" + request.get("name"));
@@ -219,7 +224,8 @@ class DagRenderingPropertiesTest {
       assertThat(checked.get("constants"))
           .isEqualTo(
               tree(Map.of("DAG_ID", "modelplane-training-" + jobId, "MODELPLANE_URL", PUBLIC_URL)));
-      for (String field : List.of("name", "domain", "owner", "source_table", "label_column")) {
+      for (String field :
+          List.of("name", "domain", "owner", "source_table", "label_column", "group_column")) {
         assertThat(response.text(field)).as(field).isEqualTo(request.get(field));
       }
       assertThat(response.body().get("algorithm").asText()).isNotEmpty();
@@ -522,6 +528,7 @@ class DagRenderingPropertiesTest {
     request.put("source_table", sourceTable);
     request.put("problem_type", "ranking");
     request.put("label_column", label);
+    request.put("group_column", "query_id");
     request.put("feature_columns", features);
     request.put("trigger_now", false);
     return request;

@@ -151,6 +151,14 @@ abstract class DeploymentApiContract {
     assertThat(dagFile).exists();
     String dag = Files.readString(dagFile);
     assertThat(dag).isEqualTo(created.text("rendered_dag")).contains("run-status", "wrap");
+    // The scorer is the runner jar's `score` unless MODELPLANE_SCORER_COMMAND overrides it.
+    assertThat(dag)
+        .contains(
+            "os.environ.get(\"MODELPLANE_RUNNER_JAR\", \"/opt/modelplane/modelplane-runner.jar\")",
+            "return [java, \"-jar\", jar, \"score\"]",
+            "os.environ.get(\"MODELPLANE_SCORER_COMMAND\")",
+            "\"--logical-date\", _logical_date(context)")
+        .doesNotContain("modelplane_scoring");
     Python.assertParses(dag);
 
     JsonNode active = awaitStatus("nightly-churn", "active");

@@ -60,6 +60,7 @@ class TrainingDagRenderingTest {
       request.put("source_table", "crm.customers");
       request.put("problem_type", "ranking");
       request.put("label_column", "relevance");
+      request.put("group_column", "query_id");
       request.put("trigger_now", false);
 
       ApiResponse created = api.post("/api/automl/train/jobs", request);
@@ -71,6 +72,7 @@ class TrainingDagRenderingTest {
       assertThat(job.get("owner").asText()).isEqualTo(hostile);
       assertThat(job.get("job_id").asText()).isEqualTo(created.text("job_id"));
       assertThat(job.get("algorithm").asText()).isEqualTo("lightgbm_ranker");
+      assertThat(job.get("group_column").asText()).isEqualTo("query_id");
     }
   }
 

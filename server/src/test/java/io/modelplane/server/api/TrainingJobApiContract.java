@@ -67,6 +67,30 @@ abstract class TrainingJobApiContract {
   }
 
   @Test
+  void aRankingJobKeepsItsGroupColumnAndItsDagRunsTheRunnerTrainer() {
+    Map<String, Object> request = jobRequest("search-ranking", false);
+    request.put("problem_type", "ranking");
+    request.put("label_column", "relevance");
+    request.put("group_column", "query_id");
+
+    ApiResponse created = api.post(JOBS, request);
+
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.text("group_column")).isEqualTo("query_id");
+    assertThat(created.text("algorithm")).isEqualTo("lightgbm_ranker");
+    assertThat(api.get(JOBS + "/" + created.text("job_id")).text("group_column"))
+        .isEqualTo("query_id");
+    String dag = created.text("rendered_dag");
+    assertThat(dag)
+        .contains("group_column", "query_id")
+        .contains("MODELPLANE_RUNNER_JAR", "/opt/modelplane/modelplane-runner.jar")
+        .contains("MODELPLANE_TRAINER_COMMAND")
+        .doesNotContain("modelplane_automl");
+    Python.assertParses(dag);
+    assertThat(api.post(JOBS, jobRequest("no-ranking", false)).text("group_column")).isNull();
+  }
+
+  @Test
   void writebacksDriveTheJobToCompleteAndRepeatsAreIdempotent() {
     String jobId = create("lifecycle");
 
@@ -203,6 +227,11 @@ abstract class TrainingJobApiContract {
     Map<String, Object> noLabel = jobRequest("no-label", false);
     noLabel.remove("label_column");
     assertProblem(api.post(JOBS, noLabel), "[\"body\",\"label_column\"]", "missing");
+
+    Map<String, Object> rankingWithoutGroup = jobRequest("no-group", false);
+    rankingWithoutGroup.put("problem_type", "ranking");
+    rankingWithoutGroup.remove("algorithm");
+    assertProblem(api.post(JOBS, rankingWithoutGroup), "[\"body\",\"group_column\"]", "missing");
 
     ApiResponse empty = api.post(JOBS, Map.of());
     assertThat(empty.status()).isEqualTo(422);

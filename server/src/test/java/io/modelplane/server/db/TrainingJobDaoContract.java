@@ -209,6 +209,7 @@ abstract class TrainingJobDaoContract {
         "balanced",
         "churned",
         "[\"a\",\"b\"]",
+        null,
         UUID.randomUUID(),
         status,
         "print('dag')",

@@ -1,0 +1,164 @@
+package io.modelplane.runner.score;
+
+import io.modelplane.runner.RunnerException;
+import io.modelplane.runner.mlflow.MlflowClient;
+import io.modelplane.runner.score.model.ModelFormats;
+import io.modelplane.runner.score.model.ScoringModel;
+import io.modelplane.runner.spark.RunnerSettings;
+import io.modelplane.runner.spark.SparkSessions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code score}: what a deployment's scoring DAG runs. Reads the source (at a snapshot, filtered),
+ * scores it with the deployment's MLflow model version, writes the target in one Iceberg commit and
+ * reports {@code rows_scored}.
+ */
+@Command(
+    name = "score",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Batch-score a deployment's Iceberg source table with its MLflow model version and write"
+          + " the predictions to its target table (one commit; overwrite_partition replaces this"
+          + " run's partition, append_dedup merges on the entity columns and the model version).",
+      "Writes {\"rows_scored\": N} to --result-file (default $MODELPLANE_RESULT_FILE)."
+    })
+public final class ScoreCommand implements Callable<Integer> {
+
+  private final RunnerSettings settings;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--deployment-json",
+      required = true,
+      description = "the deployment as the scoring DAG passes it (DEPLOYMENT)")
+  String deploymentJson;
+
+  @Option(
+      names = "--snapshot-id",
+      description = "the source snapshot to read (empty: the deployment's, else the current one)")
+  String snapshotId;
+
+  @Option(names = "--run-id", required = true, description = "the Airflow run id")
+  String runId;
+
+  @Option(names = "--run-tags-json", description = "the run's tags (logged)")
+  String runTagsJson;
+
+  @Option(
+      names = "--logical-date",
+      description =
+          "the DAG run's logical date (ISO-8601): the partition column's value; empty: now")
+  String logicalDate;
+
+  @Option(
+      names = "--result-file",
+      defaultValue = "${env:MODELPLANE_RESULT_FILE}",
+      description = "where to write {\"rows_scored\": N} (default $MODELPLANE_RESULT_FILE)")
+  Path resultFile;
+
+  public ScoreCommand(RunnerSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    ScoringDeployment deployment = ScoringDeployment.parse(deploymentJson, settings.catalogName());
+    ScoredRows.checkColumnNames(deployment.entityColumns(), deployment.partitionColumn());
+    Optional<Long> snapshot = snapshot().or(deployment::snapshotId);
+    Instant scoredAt = ScoredAt.of(logicalDate, Instant::now);
+    String modelLabel =
+        "model '" + deployment.modelName() + "' version " + deployment.modelVersion();
+
+    SparkSession spark = SparkSessions.open(settings);
+    Path modelFolder =
+        new ModelVersionDownload(MlflowClient.fromSettings(settings.mlflow()))
+            .download(deployment.modelName(), deployment.modelVersion(), modelLabel);
+    ScoringModel model = ModelFormats.load(modelFolder, modelLabel);
+    Dataset<Row> source =
+        new SourceRows(spark)
+            .read(
+                deployment.source(),
+                snapshot,
+                deployment.filterSql(),
+                deployment.entityColumns(),
+                model.featureColumns());
+    Dataset<Row> scored =
+        evaluate(ScoredRows.of(model.score(source), deployment, runId, scoredAt), deployment);
+    try {
+      long rows = scored.count();
+      new TargetTable(spark).write(scored, deployment, scoredAt);
+      writeResult(rows);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "scored %d rows of %s%s with %s (%s) into %s, %s=%s%n",
+              rows,
+              deployment.source(),
+              snapshot.map(id -> " at snapshot " + id).orElse(""),
+              modelLabel,
+              model.describe(),
+              deployment.target(),
+              deployment.partitionColumn(),
+              scoredAt);
+      return 0;
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  /**
+   * Scores every row once, before anything is written, and keeps the result on the executors: the
+   * write reads it from there (MERGE INTO needs a deterministic source, which model UDFs are not).
+   */
+  private static Dataset<Row> evaluate(Dataset<Row> scored, ScoringDeployment deployment) {
+    try {
+      return scored.localCheckpoint(true);
+    } catch (RunnerException e) {
+      throw e;
+    } catch (Exception e) { // SparkException is a checked exception javac cannot see
+      Throwable root = e;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      throw new RunnerException(
+          "scoring "
+              + deployment.source()
+              + " failed, nothing was written: "
+              + FilterExpression.firstLine(root.getMessage()),
+          e);
+    }
+  }
+
+  private Optional<Long> snapshot() {
+    if (snapshotId == null || snapshotId.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(snapshotId.trim()));
+    } catch (NumberFormatException e) {
+      throw new RunnerException(
+          "--snapshot-id must be a snapshot id (a number), not " + snapshotId);
+    }
+  }
+
+  private void writeResult(long rows) throws IOException {
+    if (resultFile == null) {
+      return;
+    }
+    Files.writeString(resultFile, "{\"rows_scored\": " + rows + "}\n", StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,117 @@
+package io.modelplane.runner.train;
+
+import static org.apache.spark.sql.functions.rand;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.modelplane.runner.SharedSpark;
+import io.modelplane.runner.iceberg.IcebergTables;
+import io.modelplane.runner.iceberg.TableName;
+import io.modelplane.runner.spark.RunnerSettings;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every supported algorithm on every problem type it fits, with the {@code fast} preset, on data
+ * whose answer is known; each must beat a trivial baseline by the margin stated in its test.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AlgorithmsLearnTest {
+
+  private final RunnerSettings settings = SharedSpark.hadoopCatalog();
+  private final SparkSession spark = SharedSpark.session(settings);
+  private final KnownAnswerTables tables = new KnownAnswerTables(settings);
+
+  @BeforeAll
+  void tables() {
+    tables.binary("known.binary", 1500);
+    tables.multiclass("known.multiclass", 1500);
+    tables.regression("known.regression", 1500);
+    tables.ranking("known.ranking", 150);
+    tables.outliers("known.outliers", 1500);
+  }
+
+  /** Baseline AUC 0.5 (a constant score); the margin: AUC at least 0.9. */
+  @ParameterizedTest
+  @ValueSource(strings = {"xgboost_classifier", "lightgbm_classifier"})
+  void binaryClassifiersSeparateTheClasses(String algorithm) {
+    TrainedModel model = train("known.binary", "binary_classification", algorithm, "y", null);
+    assertThat(model.validationMetrics().get("auc")).isGreaterThanOrEqualTo(0.9);
+    assertThat(model.validationMetrics().get("log_loss")).isLessThan(0.5);
+  }
+
+  /** Baseline accuracy about 0.34 (the majority class); the margin: accuracy and macro F1 ≥ 0.8. */
+  @ParameterizedTest
+  @ValueSource(strings = {"xgboost_classifier", "lightgbm_classifier"})
+  void multiclassClassifiersFindTheThreeRegions(String algorithm) {
+    TrainedModel model =
+        train("known.multiclass", "multiclass_classification", algorithm, "kind", null);
+    assertThat(model.validationMetrics().get("accuracy")).isGreaterThanOrEqualTo(0.8);
+    assertThat(model.validationMetrics().get("macro_f1")).isGreaterThanOrEqualTo(0.8);
+  }
+
+  /** Baseline RMSE about 3.6 (predicting the mean); the margin: RMSE under 1.0 and R² ≥ 0.9. */
+  @ParameterizedTest
+  @ValueSource(strings = {"xgboost_regressor", "lightgbm_regressor"})
+  void regressorsRecoverTheLinearTrend(String algorithm) {
+    TrainedModel model = train("known.regression", "regression", algorithm, "y", null);
+    assertThat(model.validationMetrics().get("rmse")).isLessThan(1.0);
+    assertThat(model.validationMetrics().get("mae")).isLessThan(0.8);
+    assertThat(model.validationMetrics().get("r2")).isGreaterThanOrEqualTo(0.9);
+  }
+
+  /** Baseline: NDCG@10 of a random order on the same validation rows; the margin: +0.2. */
+  @ParameterizedTest
+  @ValueSource(strings = {"xgboost_ranker", "lightgbm_ranker"})
+  void rankersOrderByRelevance(String algorithm) {
+    TrainedModel model = train("known.ranking", "ranking", algorithm, "relevance", "query");
+    TrainingData data = load("known.ranking", "ranking", algorithm, "relevance", "query");
+    double random =
+        new NdcgEvaluator(10).evaluate(data.validation().withColumn("prediction", rand(7)));
+    assertThat(model.validationMetrics().get("ndcg_at_10")).isGreaterThanOrEqualTo(random + 0.2);
+  }
+
+  /** Baseline AUC 0.5; the margin: AUC ≥ 0.95, and the contamination found near the planted 3%. */
+  @Test
+  void isolationForestFindsThePlantedOutliers() {
+    TrainedModel model =
+        train("known.outliers", "anomaly_detection", "isolation_forest", "is_outlier", null);
+    assertThat(model.validationMetrics().get("auc")).isGreaterThanOrEqualTo(0.95);
+    assertThat(model.validationMetrics().get("contamination")).isBetween(0.005, 0.08);
+  }
+
+  @Test
+  void isolationForestWithoutALabelReportsTheContaminationOnly() {
+    TrainedModel model =
+        train("known.outliers", "anomaly_detection", "isolation_forest", null, null);
+    assertThat(model.validationMetrics()).containsOnlyKeys("contamination");
+    assertThat(model.trials()).hasSize(1);
+  }
+
+  private TrainedModel train(
+      String table, String problem, String algorithm, String label, String group) {
+    TrainingJob job = job(table, problem, algorithm, label, group);
+    TrainingData data = load(table, problem, algorithm, label, group);
+    try {
+      return Trainer.train(job, Algorithm.supported(algorithm, job.problemType()), data, 2);
+    } finally {
+      data.release();
+    }
+  }
+
+  private TrainingData load(
+      String table, String problem, String algorithm, String label, String group) {
+    return TrainingData.load(
+        new IcebergTables(spark),
+        TableName.parse(table, settings.catalogName()),
+        job(table, problem, algorithm, label, group));
+  }
+
+  static TrainingJob job(
+      String table, String problem, String algorithm, String label, String group) {
+    return TrainingJobs.json(table, problem, algorithm, "fast", label, group);
+  }
+}
