@@ -11,7 +11,6 @@ import io.modelplane.client.model.DeploymentCreate;
 import io.modelplane.client.model.DeploymentResponse;
 import io.modelplane.client.model.DeploymentRunStatus;
 import io.modelplane.client.model.DeploymentRunSummary;
-import io.modelplane.client.model.DeploymentStatus;
 import io.modelplane.client.model.DeploymentTriggerRequest;
 import io.modelplane.client.model.ExecutorKind;
 import io.modelplane.client.model.Preset;
@@ -40,9 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The embedded default doing the work: the server jar on H2 without Airflow runs training jobs and
  * scoring runs itself (the local executor), as child processes of the built dag-helper and runner
- * jars with real Spark (local[2]) against the MLflow stand-in. Then a cron schedule fires per
- * tick, and a server killed with SIGKILL while a child runs ends that run as failed on its next
- * start and still runs the queued work once.
+ * jars with real Spark (local[2]) against the MLflow stand-in. Then a cron schedule fires per tick,
+ * and a server killed with SIGKILL while a child runs ends that run as failed on its next start and
+ * still runs the queued work once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalExecutorIT {
@@ -74,10 +73,28 @@ class LocalExecutorIT {
     env.put("MODELPLANE_LOCAL_POLL_MS", "200");
     server = ServerUnderTest.onH2("local-executor", env);
     Path samples = Path.of(System.getProperty("modelplane.repo.dir")).resolve("docs/samples");
-    assertThat(runner.run("table", "import", "--table", "crm.churn", "--csv",
-            samples.resolve("churn.csv").toString()).exitCode()).isZero();
-    assertThat(runner.run("table", "import", "--table", "crm.new_customers", "--csv",
-            samples.resolve("new_customers.csv").toString()).exitCode()).isZero();
+    assertThat(
+            runner
+                .run(
+                    "table",
+                    "import",
+                    "--table",
+                    "crm.churn",
+                    "--csv",
+                    samples.resolve("churn.csv").toString())
+                .exitCode())
+        .isZero();
+    assertThat(
+            runner
+                .run(
+                    "table",
+                    "import",
+                    "--table",
+                    "crm.new_customers",
+                    "--csv",
+                    samples.resolve("new_customers.csv").toString())
+                .exitCode())
+        .isZero();
   }
 
   @AfterAll
@@ -134,8 +151,11 @@ class LocalExecutorIT {
     assertThat(run.getStatus()).as(run.getErrorMessage()).isEqualTo(DeploymentRunStatus.SUCCEEDED);
     assertThat(run.getRowsScored()).isEqualTo(300L);
     Path exported = work.resolve("scores.csv");
-    assertThat(runner.run("table", "export", "--table", "crm.churn_scores", "--csv",
-            exported.toString()).exitCode()).isZero();
+    assertThat(
+            runner
+                .run("table", "export", "--table", "crm.churn_scores", "--csv", exported.toString())
+                .exitCode())
+        .isZero();
     List<String> lines = Files.readAllLines(exported);
     assertThat(lines.get(0)).startsWith("customer_id,prediction");
     assertThat(lines).hasSize(301);
@@ -157,7 +177,8 @@ class LocalExecutorIT {
     Set<String> ids = new HashSet<>();
     for (DeploymentRunSummary run : all) {
       assertThat(ids.add(run.getAirflowRunId())).as(run.getAirflowRunId()).isTrue();
-      assertThat(run.getAirflowRunId()).matches("scheduled__\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00\\+00:00");
+      assertThat(run.getAirflowRunId())
+          .matches("scheduled__\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:00\\+00:00");
     }
     Path logs = server.dataDir().resolve("local-runs");
     assertThat(scheduled).isNotEmpty();

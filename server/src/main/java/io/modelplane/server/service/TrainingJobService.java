@@ -103,10 +103,10 @@ public final class TrainingJobService {
           "label_column");
     }
     if (AlgorithmCatalog.needsGroup(request.problemType()) && request.groupColumn() == null) {
-      throw new InvalidRequestException(
-          List.of("body", "group_column"),
-          "missing",
-          "Field required: group_column is required for problem_type " + request.problemType());
+      throw InvalidRequestException.missing(
+          InvalidRequestException.Part.BODY,
+          "group_column is required for problem_type " + request.problemType(),
+          "group_column");
     }
     UUID jobId = UUID.randomUUID();
     String dagId = "modelplane-training-" + jobId;
