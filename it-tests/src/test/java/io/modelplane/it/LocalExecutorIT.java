@@ -3,6 +3,7 @@ package io.modelplane.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelplane.client.ModelplaneClient;
+import io.modelplane.client.WaitListener;
 import io.modelplane.client.model.AutoMLAlgorithm;
 import io.modelplane.client.model.AutoMLTrainingJobCreate;
 import io.modelplane.client.model.AutoMLTrainingJobResponse;
@@ -126,7 +127,16 @@ class LocalExecutorIT {
         .as(String.valueOf(done.getErrorMessage()))
         .isEqualTo(AutoMLTrainingJobStatus.COMPLETE);
     assertThat(done.getRegisteredModelName()).isEqualTo(model);
-    assertThat(client.trainingJobs().events(created.getJobId()))
+    List<TrainingJobEvent> events = client.trainingJobs().events(created.getJobId());
+    System.out.println(
+        "[modelplane-it] local executor, training: "
+            + between(events, AutoMLTrainingJobStatus.QUEUED, AutoMLTrainingJobStatus.RUNNING)
+            + " ms queued, "
+            + between(events, AutoMLTrainingJobStatus.RUNNING, AutoMLTrainingJobStatus.COMPLETE)
+            + " ms running (trigger to complete "
+            + between(events, AutoMLTrainingJobStatus.QUEUED, AutoMLTrainingJobStatus.COMPLETE)
+            + " ms)");
+    assertThat(events)
         .extracting(TrainingJobEvent::getToStatus)
         .containsSubsequence(
             AutoMLTrainingJobStatus.QUEUED,
@@ -142,7 +152,7 @@ class LocalExecutorIT {
     request.triggerNow(false);
     DeploymentResponse made = client.deployments().create(model, request);
     assertThat(made.getExecutor()).isEqualTo(ExecutorKind.LOCAL);
-    client.deployments().waitForSettled(model, deployment, SCORE);
+    client.deployments().waitForSettled(model, deployment, SCORE, WaitListener.NONE);
     DeploymentRunSummary queued =
         client.deployments().trigger(model, deployment, new DeploymentTriggerRequest());
     DeploymentRunSummary run =
@@ -150,6 +160,21 @@ class LocalExecutorIT {
 
     assertThat(run.getStatus()).as(run.getErrorMessage()).isEqualTo(DeploymentRunStatus.SUCCEEDED);
     assertThat(run.getRowsScored()).isEqualTo(300L);
+    System.out.println(
+        "[modelplane-it] local executor, scoring: "
+            + Duration.between(run.getCreatedAt(), run.getStartedAt()).toMillis()
+            + " ms queued, "
+            + Duration.between(run.getStartedAt(), run.getFinishedAt()).toMillis()
+            + " ms running (trigger to succeeded "
+            + Duration.between(run.getCreatedAt(), run.getFinishedAt()).toMillis()
+            + " ms)");
+    long startup = System.nanoTime();
+    assertThat(runner.run("table", "snapshots", "--table", "crm.churn").exitCode()).isZero();
+    System.out.println(
+        "[modelplane-it] local executor: a runner JVM that opens Spark and reads one table's"
+            + " snapshots takes "
+            + (System.nanoTime() - startup) / 1_000_000
+            + " ms");
     Path exported = work.resolve("scores.csv");
     assertThat(
             runner
@@ -204,7 +229,7 @@ class LocalExecutorIT {
     request.schedule(null);
     request.triggerNow(false);
     client.deployments().create(model, request);
-    client.deployments().waitForSettled(model, adhoc, SCORE);
+    client.deployments().waitForSettled(model, adhoc, SCORE, WaitListener.NONE);
     DeploymentRunSummary waiting =
         client.deployments().trigger(model, adhoc, new DeploymentTriggerRequest());
     List<ProcessHandle> children =
@@ -229,6 +254,20 @@ class LocalExecutorIT {
     assertThat(ran.getStatus()).as(ran.getErrorMessage()).isEqualTo(DeploymentRunStatus.SUCCEEDED);
     assertThat(ran.getRowsScored()).isEqualTo(300L);
     server.assertContractKept();
+  }
+
+  private static long between(
+      List<TrainingJobEvent> events, AutoMLTrainingJobStatus from, AutoMLTrainingJobStatus to) {
+    return Duration.between(at(events, from), at(events, to)).toMillis();
+  }
+
+  private static java.time.OffsetDateTime at(
+      List<TrainingJobEvent> events, AutoMLTrainingJobStatus status) {
+    return events.stream()
+        .filter(e -> e.getToStatus() == status)
+        .findFirst()
+        .orElseThrow()
+        .getCreatedAt();
   }
 
   private static List<DeploymentRunSummary> scheduledRuns(ModelplaneClient client) {
