@@ -16,7 +16,6 @@ import org.apache.spark.ml.tuning.ParamGridBuilder;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * XGBoost4J-Spark: {@code XGBoostClassifier} (binary:logistic or multi:softprob, chosen from the
@@ -62,13 +61,6 @@ final class XgboostLearner implements Learner {
     estimator.setEta(0.3);
     estimator.setSeed(SEED);
     estimator.setNumWorkers(workers);
-    if (SparkSession.getActiveSession().isDefined()
-        && SparkSession.getActiveSession().get().sparkContext().isLocal()) {
-      // Spark local[*]: the workers are in this JVM. Left to itself, XGBoost's tracker advertises
-      // the host's outward address, which a sandboxed child process may not reach (the server's
-      // local executor): "Failed to connect to the tracker".
-      spark.set("rabitTrackerHostIp", "127.0.0.1");
-    }
     return spark;
   }
 
