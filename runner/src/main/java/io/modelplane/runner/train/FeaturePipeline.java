@@ -59,6 +59,22 @@ final class FeaturePipeline {
             .setInputCols(assembled.toArray(String[]::new))
             .setOutputCol(InternalColumns.FEATURES)
             .setHandleInvalid("keep"));
+    // XGBoost 3.0.4 cannot read the sparse vectors the assembler writes when zeros dominate
+    // (with `missing` unset it refuses them, with missing=0 its conversion breaks). The assembler
+    // writes a dense vector whenever at least two thirds of the entries are non-zero, so XGBoost
+    // gets the features followed by twice as many constant ones, which no tree ever splits on.
+    stages.add(
+        new SQLTransformer()
+            .setStatement("SELECT *, 1.0D AS " + InternalColumns.ONE + " FROM __THIS__"));
+    List<String> padded = new ArrayList<>(assembled);
+    for (int i = 0; i < 2 * assembled.size(); i++) {
+      padded.add(InternalColumns.ONE);
+    }
+    stages.add(
+        new VectorAssembler()
+            .setInputCols(padded.toArray(String[]::new))
+            .setOutputCol(InternalColumns.DENSE_FEATURES)
+            .setHandleInvalid("keep"));
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
   }
 

@@ -9,6 +9,8 @@ final class InternalColumns {
   static final String LABEL = PREFIX + "label";
   static final String GROUP = PREFIX + "group";
   static final String FEATURES = PREFIX + "features";
+  static final String DENSE_FEATURES = PREFIX + "dense_features";
+  static final String ONE = PREFIX + "one";
   static final String EARLY_STOPPING = PREFIX + "early_stopping";
   static final String FOLD = PREFIX + "fold";
 

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,7 +34,7 @@ import org.apache.spark.storage.StorageLevel;
  * The job's table, checked and split: the label as a double in {@link InternalColumns#LABEL}
  * (classes indexed 0..k-1), the ranking group as an integer in {@link InternalColumns#GROUP}, and a
  * fixed split into training (80%) and validation (20%) by a hash of each row (of each group for
- * ranking), so the same table always splits the same way whatever its partitioning.
+ * ranking), so the same snapshot read the same way always splits the same way.
  *
  * @param labelValues the class each label index stands for (classification), in index order
  */
@@ -95,7 +97,7 @@ record TrainingData(
               labelColumn(rows, name, types.get(name), problem, labelValues));
     }
     if (group.isPresent()) {
-      rows = rows.withColumn(InternalColumns.GROUP, groupIndex(rows, group.get()));
+      rows = rows.withColumn(InternalColumns.GROUP, groupIndex(group.get()));
     }
     features = withoutEmptyColumns(rows, features);
 
@@ -103,15 +105,22 @@ record TrainingData(
         group.isPresent()
             ? xxhash64(col(group.get()))
             : xxhash64(
-                Arrays.stream(rows.columns())
-                    .map(c -> col(FeaturePipeline.quote(c)))
+                Stream.concat(
+                        Arrays.stream(rows.columns()).map(c -> col(FeaturePipeline.quote(c))),
+                        // The row's position too: equal rows must not all land on one side.
+                        Stream.of(monotonically_increasing_id()))
                     .toArray(Column[]::new));
-    Column validation = pmod(splitKey, lit(SPLIT_SEED_BUCKETS)).lt(VALIDATION_PERCENT);
+    String split = InternalColumns.PREFIX + "validation";
+    Dataset<Row> marked =
+        rows.withColumn(split, pmod(splitKey, lit(SPLIT_SEED_BUCKETS)).lt(VALIDATION_PERCENT))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> train =
-        rows.filter(validation.unary_$bang()).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> held = rows.filter(validation).persist(StorageLevel.MEMORY_AND_DISK());
+        marked.filter(col(split).unary_$bang()).drop(split).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> held =
+        marked.filter(col(split)).drop(split).persist(StorageLevel.MEMORY_AND_DISK());
     long trainRows = train.count();
     long validationRows = held.count();
+    marked.unpersist();
     if (trainRows + validationRows < MIN_ROWS || validationRows < MIN_VALIDATION_ROWS) {
       throw new RunnerException(
           "table "
@@ -320,8 +329,8 @@ record TrainingData(
     return value;
   }
 
-  /** Groups as dense integers (XGBoost's ranker wants an integer group id). */
-  private static Column groupIndex(Dataset<Row> rows, String group) {
+  /** Groups as integers (XGBoost's ranker wants an integer group id): a hash of the value. */
+  private static Column groupIndex(String group) {
     return xxhash64(col(group)).cast("int");
   }
 

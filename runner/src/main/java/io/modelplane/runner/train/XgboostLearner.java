@@ -20,7 +20,8 @@ import org.apache.spark.sql.Row;
 /**
  * XGBoost4J-Spark: {@code XGBoostClassifier} (binary:logistic or multi:softprob, chosen from the
  * label), {@code XGBoostRegressor} (reg:squarederror) and {@code XGBoostRanker} (rank:ndcg over
- * {@link InternalColumns#GROUP}). Defaults are the library's: 100 rounds, depth 6, eta 0.3.
+ * {@link InternalColumns#GROUP}). Defaults are the library's: 100 rounds, depth 6, eta 0.3. It
+ * reads {@link InternalColumns#DENSE_FEATURES} (see {@link FeaturePipeline}).
  */
 final class XgboostLearner implements Learner {
   static final long SEED = 42;
@@ -54,7 +55,7 @@ final class XgboostLearner implements Learner {
           default -> throw new IllegalArgumentException(problem.value());
         };
     Estimator<?> spark = (Estimator<?>) estimator;
-    spark.set("featuresCol", InternalColumns.FEATURES);
+    spark.set("featuresCol", InternalColumns.DENSE_FEATURES);
     spark.set("labelCol", InternalColumns.LABEL);
     estimator.setNumRound(100);
     estimator.setMaxDepth(6);

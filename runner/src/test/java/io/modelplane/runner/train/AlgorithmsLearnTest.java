@@ -32,6 +32,15 @@ class AlgorithmsLearnTest {
     tables.regression("known.regression", 1500);
     tables.ranking("known.ranking", 150);
     tables.outliers("known.outliers", 1500);
+    tables.sparse("known.sparse", 600);
+  }
+
+  /** The assembler writes sparse vectors here; XGBoost reads the encoded columns instead. */
+  @Test
+  void xgboostLearnsFromMostlyZeroFeatures() {
+    TrainedModel model =
+        train("known.sparse", "binary_classification", "xgboost_classifier", "y", null);
+    assertThat(model.validationMetrics().get("auc")).isGreaterThanOrEqualTo(0.99);
   }
 
   /** Baseline AUC 0.5 (a constant score); the margin: AUC at least 0.9. */

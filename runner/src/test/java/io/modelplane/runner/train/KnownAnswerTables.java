@@ -132,6 +132,30 @@ final class KnownAnswerTables {
         field("is_outlier", DataTypes.IntegerType));
   }
 
+  /**
+   * Six 0/1 flags of which exactly one is set (so the assembled vectors are sparse); y = 1 when the
+   * flag set is f0 or f1.
+   */
+  String sparse(String table, int rows) {
+    Random random = new Random(6);
+    List<Row> data = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      int set = random.nextInt(6);
+      Object[] values = new Object[7];
+      for (int f = 0; f < 6; f++) {
+        values[f] = f == set ? 1.0 : 0.0;
+      }
+      values[6] = set < 2 ? 1 : 0;
+      data.add(RowFactory.create(values));
+    }
+    StructField[] fields = new StructField[7];
+    for (int f = 0; f < 6; f++) {
+      fields[f] = field("f" + f, DataTypes.DoubleType);
+    }
+    fields[6] = field("y", DataTypes.IntegerType);
+    return write(table, data, fields);
+  }
+
   String write(String table, List<Row> rows, StructField... fields) {
     String name = settings.catalogName() + "." + table;
     spark.sql("CREATE NAMESPACE IF NOT EXISTS " + name.substring(0, name.lastIndexOf('.')));
