@@ -237,7 +237,8 @@ class LocalExecutorIT {
     assertThat(children).isNotEmpty();
 
     // Embedded H2 writes a commit to disk up to WRITE_DELAY (500 ms) after it commits: a SIGKILL
-    // right after the trigger loses it (PostgreSQL would not). What was queued is on disk after this.
+    // right after the trigger loses it (PostgreSQL would not). What was queued is on disk after
+    // this.
     Await.sleep(2_000);
     server.server().kill();
     assertThat(children.stream().anyMatch(ProcessHandle::isAlive)).isTrue(); // left behind
