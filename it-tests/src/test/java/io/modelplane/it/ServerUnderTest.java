@@ -46,6 +46,11 @@ final class ServerUnderTest implements AutoCloseable {
     if (database != null) {
       env.putAll(database.serverEnv());
     }
+    if (!extraEnv.containsKey("MODELPLANE_AIRFLOW_URL")) {
+      // The end-to-end suite's servers without Airflow store DAGs only; LocalExecutorIT asks for
+      // the local executor (the server's own default without Airflow) explicitly.
+      env.put("MODELPLANE_EXECUTOR", "none");
+    }
     env.putAll(extraEnv);
     this.proxy = ContractProxy.start("http://127.0.0.1:9"); // retargeted once the server is up
   }

@@ -67,10 +67,15 @@ final class ModelplaneApi extends ResourceConfig {
     register(new ServiceExceptionMapper());
     register(new CatchAllExceptionMapper());
 
-    register(new SystemResource(build, services.database(), services.airflow().isPresent()));
+    register(
+        new SystemResource(
+            build, services.database(), services.airflow().isPresent(), services.executorName()));
     register(new TrainingJobResource(services.trainingJobs()));
     register(
-        new DeploymentResource(services.deployments().lifecycle(), services.deployments().runs()));
+        new DeploymentResource(
+            services.deployments().lifecycle(),
+            services.deployments().runs(),
+            services.executorName()));
     register(new PatchBodies());
     register(new KeyResource(services.userPsks()));
     register(new JobResource(services.jobs()));

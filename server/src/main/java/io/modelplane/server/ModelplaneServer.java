@@ -4,6 +4,7 @@ import io.modelplane.server.api.BuildInfo;
 import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.db.Database;
 import io.modelplane.server.docs.DocsServlet;
+import io.modelplane.server.executor.LocalExecutor;
 import io.modelplane.server.integration.dagstore.DagStore;
 import io.modelplane.server.metrics.MetricsServlet;
 import io.modelplane.server.metrics.OutboxMetrics;
@@ -35,6 +36,7 @@ public final class ModelplaneServer implements AutoCloseable {
   private final Database database;
   private final Optional<OutboxWorker> outbox;
   private volatile Optional<ReconcileLoop> reconcile = Optional.empty();
+  private final Optional<LocalExecutor> localExecutor;
   private final DagStore dagStore;
   private final int port;
 
@@ -45,6 +47,7 @@ public final class ModelplaneServer implements AutoCloseable {
       Database database,
       DagStore dagStore,
       Optional<OutboxWorker> outbox,
+      Optional<LocalExecutor> localExecutor,
       int port) {
     this.jetty = jetty;
     this.metricsJetty = metricsJetty;
@@ -52,6 +55,7 @@ public final class ModelplaneServer implements AutoCloseable {
     this.database = database;
     this.dagStore = dagStore;
     this.outbox = outbox;
+    this.localExecutor = localExecutor;
     this.port = port;
   }
 
@@ -99,6 +103,8 @@ public final class ModelplaneServer implements AutoCloseable {
             config.bindAddress(),
             HttpServerFactory.portOf(metricsJetty.get()));
       }
+      URI self = selfUri(config.bindAddress(), port);
+      services.localExecutor().ifPresent(local -> local.start(self));
       services.outbox().ifPresent(OutboxWorker::start);
       services.reconcile().ifPresent(ReconcileLoop::start);
       LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
@@ -110,6 +116,7 @@ public final class ModelplaneServer implements AutoCloseable {
               database,
               services.dagStore(),
               services.outbox(),
+              services.localExecutor(),
               port);
       server.reconcile = services.reconcile();
       return server;
@@ -155,6 +162,15 @@ public final class ModelplaneServer implements AutoCloseable {
     }
   }
 
+  /** Where this server's own children (local runs) reach it. */
+  private static URI selfUri(String bindAddress, int port) {
+    String host =
+        bindAddress.equals("0.0.0.0") || bindAddress.equals("::") || bindAddress.isBlank()
+            ? "127.0.0.1"
+            : bindAddress.contains(":") ? "[" + bindAddress + "]" : bindAddress;
+    return URI.create("http://" + host + ":" + port);
+  }
+
   public int port() {
     return port;
   }
@@ -181,9 +197,10 @@ public final class ModelplaneServer implements AutoCloseable {
   public void close() {
     try {
       metricsJetty.ifPresent(ModelplaneServer::stopQuietly);
-      jetty.stop();
       reconcile.ifPresent(ReconcileLoop::close);
       outbox.ifPresent(OutboxWorker::close);
+      localExecutor.ifPresent(LocalExecutor::close);
+      jetty.stop();
     } catch (Exception e) {
       LOG.warn("Error while stopping the HTTP server: {}", e.toString());
     } finally {

@@ -7,8 +7,12 @@ import io.modelplane.server.api.auth.JwtAuthenticator;
 import io.modelplane.server.api.auth.PlatformPskAuthenticator;
 import io.modelplane.server.api.auth.UserPskAuthenticator;
 import io.modelplane.server.config.DagStoreConfig;
+import io.modelplane.server.config.ExecutorConfig;
 import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.db.Database;
+import io.modelplane.server.executor.AirflowExecutor;
+import io.modelplane.server.executor.LocalExecutor;
+import io.modelplane.server.executor.WorkExecutor;
 import io.modelplane.server.integration.airflow.AirflowClient;
 import io.modelplane.server.integration.airflow.HttpAirflowClient;
 import io.modelplane.server.integration.dagstore.DagStore;
@@ -39,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every part of the server below the HTTP layer, built from the configuration and wired explicitly:
- * integrations, services, authenticators and the outbox worker (only with Airflow).
+ * integrations, services, authenticators, the executor the work goes to (Airflow or local child
+ * processes, {@code MODELPLANE_EXECUTOR}) and the outbox worker that performs actions on it.
  */
 record ModelplaneServices(
     Database database,
@@ -52,7 +57,9 @@ record ModelplaneServices(
     UserPskService userPsks,
     List<Authenticator> authenticators,
     Optional<OutboxWorker> outbox,
-    Optional<ReconcileLoop> reconcile) {
+    Optional<ReconcileLoop> reconcile,
+    Optional<LocalExecutor> localExecutor,
+    String executorName) {
   private static final Logger LOG = LoggerFactory.getLogger(ModelplaneServices.class);
 
   static ModelplaneServices build(ServerConfig config, Database database, Clock clock) {
@@ -73,13 +80,36 @@ record ModelplaneServices(
                       new TimedAirflowClient(
                           new HttpAirflowClient(airflowConfig, json),
                           new ExternalCallMetrics(metrics.registry(), "airflow")));
-      if (airflow.isEmpty()) {
-        LOG.warn("No orchestrator configured (MODELPLANE_AIRFLOW_URL): DAGs are stored, not run");
+      Optional<LocalExecutor> local =
+          config.executor().kind() == ExecutorConfig.Kind.LOCAL
+              ? Optional.of(
+                  new LocalExecutor(
+                      database.jdbi(),
+                      json,
+                      config.executor(),
+                      config.dataDir(),
+                      config.platformPsk(),
+                      clock))
+              : Optional.empty();
+      Optional<WorkExecutor> executor =
+          switch (config.executor().kind()) {
+            case AIRFLOW -> airflow.map(AirflowExecutor::new);
+            case LOCAL -> local.map(WorkExecutor.class::cast);
+            case NONE -> Optional.empty();
+          };
+      if (executor.isEmpty()) {
+        LOG.warn("No executor (MODELPLANE_EXECUTOR=none): DAGs are stored, not run");
+      } else if (local.isPresent()) {
+        LOG.info(
+            "Local executor: {} slot(s), runner {}, dag-helper {}",
+            config.executor().slots(),
+            config.executor().runnerJar(),
+            config.executor().dagHelperJar());
       }
       DagRenderer renderer = new DagRenderer(config.templatesDir(), config.dagExecutor());
       TrainingJobService trainingJobs =
           new TrainingJobService(
-              database.jdbi(), dagStore, renderer, airflow, config.publicUrl(), json, clock);
+              database.jdbi(), dagStore, renderer, executor, config.publicUrl(), json, clock);
       Optional<ModelRegistry> registry =
           config
               .mlflow()
@@ -92,7 +122,7 @@ record ModelplaneServices(
         LOG.warn("No model registry configured (MODELPLANE_MLFLOW_URL): versions are not checked");
       }
       AccessPolicy policy = new AccessPolicy();
-      Optional<Outbox> outboxTasks = airflow.map(client -> new Outbox(json));
+      Optional<Outbox> outboxTasks = executor.map(any -> new Outbox(json));
       Deployments deployments =
           Deployments.create(
               database.jdbi(),
@@ -109,7 +139,7 @@ record ModelplaneServices(
           new JobService(
               database.jdbi(), dagStore, renderer, outboxTasks, config.publicUrl(), json, clock);
       Optional<OutboxWorker> outbox =
-          airflow.map(
+          executor.map(
               client ->
                   new OutboxWorker(
                       database.jdbi(),
@@ -125,16 +155,22 @@ record ModelplaneServices(
                           config.outbox().maxAttempts(),
                           Duration.ofMinutes(2),
                           Duration.ofMillis(config.outbox().deleteRecheckMillis()))));
+      // Only Airflow's runs can be reconciled against Airflow.
       Optional<ReconcileLoop> reconcile =
-          airflow.map(
-              client ->
-                  new ReconcileLoop(
-                      database.jdbi(),
-                      client,
-                      trainingJobs,
-                      deployments.runs(),
-                      clock,
-                      config.reconcile()));
+          airflow
+              .filter(client -> config.executor().kind() == ExecutorConfig.Kind.AIRFLOW)
+              .map(
+                  client ->
+                      new ReconcileLoop(
+                          database.jdbi(),
+                          client,
+                          trainingJobs,
+                          deployments.runs(),
+                          clock,
+                          config.reconcile()));
+      local.ifPresent(
+          l ->
+              l.reportFailuresTo(new LocalRunFailures(database.jdbi(), trainingJobs, deployments)));
       return new ModelplaneServices(
           database,
           dagStore,
@@ -146,7 +182,9 @@ record ModelplaneServices(
           userPsks,
           authenticators(config, userPsks, clock),
           outbox,
-          reconcile);
+          reconcile,
+          local,
+          config.executor().kind().value());
     } catch (RuntimeException e) {
       dagStore.close();
       throw e;

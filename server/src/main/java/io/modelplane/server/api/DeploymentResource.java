@@ -7,12 +7,14 @@ import io.modelplane.server.api.model.AllowedRolesUpdate;
 import io.modelplane.server.api.model.BatchRunCallback;
 import io.modelplane.server.api.model.DeploymentCreate;
 import io.modelplane.server.api.model.DeploymentList;
+import io.modelplane.server.api.model.DeploymentResponse;
 import io.modelplane.server.api.model.DeploymentRunList;
 import io.modelplane.server.api.model.DeploymentRunStatus;
 import io.modelplane.server.api.model.DeploymentStatus;
 import io.modelplane.server.api.model.DeploymentTriggerRequest;
 import io.modelplane.server.api.model.DeploymentType;
 import io.modelplane.server.api.model.DeploymentUpdate;
+import io.modelplane.server.api.model.ExecutorKind;
 import io.modelplane.server.api.model.ListIncludeField;
 import io.modelplane.server.api.model.SourceTable;
 import io.modelplane.server.api.model.TargetTable;
@@ -48,9 +50,19 @@ public final class DeploymentResource implements DeploymentsApi {
   @Context private SecurityContext security;
   @Context private UriInfo uriInfo;
 
-  public DeploymentResource(DeploymentLifecycle lifecycle, DeploymentRuns runs) {
+  private final String executor;
+
+  /** {@code executor}: where runs go ({@code airflow}, {@code local}, {@code none}). */
+  public DeploymentResource(DeploymentLifecycle lifecycle, DeploymentRuns runs, String executor) {
     this.lifecycle = lifecycle;
     this.runs = runs;
+    this.executor = executor;
+  }
+
+  private DeploymentResponse toResponse(Deployment deployment) {
+    DeploymentResponse body = DeploymentMapper.toResponse(deployment);
+    body.setExecutor(ExecutorKind.fromValue(executor));
+    return body;
   }
 
   @Override
@@ -84,7 +96,7 @@ public final class DeploymentResource implements DeploymentsApi {
     Deployment deployment = lifecycle.create(request, caller(), idempotencyKey);
     return Response.created(location(model, deployment.name()))
         .tag(etag(deployment))
-        .entity(DeploymentMapper.toResponse(deployment))
+        .entity(toResponse(deployment))
         .build();
   }
 
@@ -108,7 +120,7 @@ public final class DeploymentResource implements DeploymentsApi {
   @Override
   public Response getDeploymentApiModelsModelDeploymentsNameGet(String model, String name) {
     Deployment deployment = lifecycle.get(model, name);
-    return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
+    return Response.ok(toResponse(deployment)).tag(etag(deployment)).build();
   }
 
   @Override
@@ -165,7 +177,7 @@ public final class DeploymentResource implements DeploymentsApi {
             modelChoice,
             Optional.ofNullable(ifMatch));
     Deployment deployment = lifecycle.update(model, name, changes, caller());
-    return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
+    return Response.ok(toResponse(deployment)).tag(etag(deployment)).build();
   }
 
   @Override
@@ -173,23 +185,22 @@ public final class DeploymentResource implements DeploymentsApi {
       String model, String name, AllowedRolesUpdate body) {
     Deployment deployment =
         lifecycle.setAllowedRoles(model, name, body.getAllowedRoles(), caller());
-    return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
+    return Response.ok(toResponse(deployment)).tag(etag(deployment)).build();
   }
 
   @Override
   public Response stopDeployment(String model, String name) {
-    return Response.ok(DeploymentMapper.toResponse(lifecycle.stop(model, name, caller()))).build();
+    return Response.ok(toResponse(lifecycle.stop(model, name, caller()))).build();
   }
 
   @Override
   public Response startDeployment(String model, String name) {
-    return Response.ok(DeploymentMapper.toResponse(lifecycle.start(model, name, caller()))).build();
+    return Response.ok(toResponse(lifecycle.start(model, name, caller()))).build();
   }
 
   @Override
   public Response archiveDeployment(String model, String name) {
-    return Response.ok(DeploymentMapper.toResponse(lifecycle.archive(model, name, caller())))
-        .build();
+    return Response.ok(toResponse(lifecycle.archive(model, name, caller()))).build();
   }
 
   @Override
@@ -274,7 +285,7 @@ public final class DeploymentResource implements DeploymentsApi {
     boolean withDag = include == ListIncludeField.RENDERED_DAG;
     body.setItems(
         page.items().stream()
-            .map(DeploymentMapper::toResponse)
+            .map(this::toResponse)
             .map(item -> withDag ? item : item.renderedDag(null))
             .toList());
     body.setNextPageToken(page.nextPageToken());

@@ -18,12 +18,15 @@ public final class SystemResource implements SystemApi {
   private final BuildInfo build;
   private final Database database;
   private final boolean airflowConfigured;
+  private final String executor;
   private final byte[] openApiDocument;
 
-  public SystemResource(BuildInfo build, Database database, boolean airflowConfigured) {
+  public SystemResource(
+      BuildInfo build, Database database, boolean airflowConfigured, String executor) {
     this.build = build;
     this.database = database;
     this.airflowConfigured = airflowConfigured;
+    this.executor = executor;
     this.openApiDocument = readContract();
   }
 
@@ -42,6 +45,7 @@ public final class SystemResource implements SystemApi {
     boolean databaseUp = database.isReachable();
     checks.put("database", databaseUp ? "ok" : "unreachable");
     checks.put("airflow", airflowConfigured ? "configured" : "not_configured");
+    checks.put("executor", executor);
     HealthReady body = new HealthReady();
     body.setStatus(databaseUp ? HealthReady.StatusEnum.READY : HealthReady.StatusEnum.NOT_READY);
     body.setChecks(checks);

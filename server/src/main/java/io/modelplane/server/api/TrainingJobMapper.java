@@ -3,6 +3,7 @@ package io.modelplane.server.api;
 import io.modelplane.server.api.model.AutoMLAlgorithm;
 import io.modelplane.server.api.model.AutoMLTrainingJobResponse;
 import io.modelplane.server.api.model.AutoMLTrainingJobStatus;
+import io.modelplane.server.api.model.ExecutorKind;
 import io.modelplane.server.api.model.Preset;
 import io.modelplane.server.api.model.ProblemType;
 import io.modelplane.server.service.TrainingJob;
@@ -32,6 +33,7 @@ final class TrainingJobMapper {
     body.setRegisteredModelName(job.registeredModelName());
     body.setAirflowDagId(job.airflowDagId());
     body.setAirflowDagUrl(job.airflowDagUrl());
+    body.setExecutor(ExecutorKind.fromValue(job.executor()));
     body.setErrorMessage(job.errorMessage());
     body.setFeatureEngineeringJobId(job.featureEngineeringJobId());
     body.setCreatedAt(utc(job.createdAt()));

@@ -31,7 +31,8 @@ public record ServerConfig(
     Optional<OidcConfig> oidc,
     ReconcileConfig reconcile,
     MetricsConfig metrics,
-    DagExecutorConfig dagExecutor) {
+    DagExecutorConfig dagExecutor,
+    ExecutorConfig executor) {
 
   /**
    * The configuration of earlier versions: the reconcile loop's defaults, metrics on the API's port
@@ -65,20 +66,61 @@ public record ServerConfig(
         oidc,
         ReconcileConfig.defaults(),
         new MetricsConfig(true, false, java.util.OptionalInt.empty()),
-        DagExecutorConfig.subprocess());
+        DagExecutorConfig.subprocess(),
+        airflow.isPresent() ? ExecutorConfig.airflow() : ExecutorConfig.none());
+  }
+
+  /** The configuration of earlier versions with the executor that runs triggered work. */
+  public ServerConfig(
+      String bindAddress,
+      int port,
+      String platformPsk,
+      Path dataDir,
+      DagStoreConfig dagStore,
+      DatabaseConfig database,
+      Optional<AirflowConfig> airflow,
+      URI publicUrl,
+      Optional<Path> templatesDir,
+      Optional<MlflowConfig> mlflow,
+      OutboxConfig outbox,
+      Optional<OidcConfig> oidc,
+      ExecutorConfig executor) {
+    this(
+        bindAddress,
+        port,
+        platformPsk,
+        dataDir,
+        dagStore,
+        database,
+        airflow,
+        publicUrl,
+        templatesDir,
+        mlflow,
+        outbox,
+        oidc,
+        ReconcileConfig.defaults(),
+        new MetricsConfig(true, false, java.util.OptionalInt.empty()),
+        DagExecutorConfig.subprocess(),
+        executor);
   }
 
   /** This configuration with another reconcile loop (tests shorten its silence). */
   public ServerConfig withReconcile(ReconcileConfig reconcile) {
-    return with(reconcile, metrics);
+    return with(reconcile, metrics, executor);
   }
 
   /** This configuration with other metrics settings. */
   public ServerConfig withMetrics(MetricsConfig metrics) {
-    return with(reconcile, metrics);
+    return with(reconcile, metrics, executor);
   }
 
-  private ServerConfig with(ReconcileConfig reconcile, MetricsConfig metrics) {
+  /** This configuration with another executor for triggered work. */
+  public ServerConfig withExecutor(ExecutorConfig executor) {
+    return with(reconcile, metrics, executor);
+  }
+
+  private ServerConfig with(
+      ReconcileConfig reconcile, MetricsConfig metrics, ExecutorConfig executor) {
     return new ServerConfig(
         bindAddress,
         port,
@@ -94,7 +136,8 @@ public record ServerConfig(
         oidc,
         reconcile,
         metrics,
-        dagExecutor);
+        dagExecutor,
+        executor);
   }
 
   private static final String DAG_STORE = "MODELPLANE_DAG_STORE";
@@ -137,6 +180,8 @@ public record ServerConfig(
         + airflow.map(Object::toString).orElse("not configured")
         + ", publicUrl="
         + publicUrl
+        + ", executor="
+        + executor.kind().value()
         + ", mlflow="
         + mlflow.map(m -> m.baseUrl().toString()).orElse("not configured")
         + ", oidcIssuer="
@@ -256,7 +301,56 @@ public record ServerConfig(
             Duration.ofSeconds(
                 intSetting(settings, "MODELPLANE_RECONCILE_INTERVAL_S", 60, 1, 3_600))),
         MetricsConfig.load(settings, port),
-        DagExecutorConfig.load(settings, io.modelplane.server.api.BuildInfo.load().version()));
+        DagExecutorConfig.load(settings, io.modelplane.server.api.BuildInfo.load().version()),
+        executor(settings, airflow.isPresent()));
+  }
+
+  /**
+   * {@code MODELPLANE_EXECUTOR}: {@code airflow} when {@code MODELPLANE_AIRFLOW_URL} is set, else
+   * {@code local}; {@code none} stores DAGs only. The local executor's jars default to the ones
+   * next to the server's jar, then to the build's {@code target/} folders.
+   */
+  static ExecutorConfig executor(Settings settings, boolean airflowConfigured) {
+    String value =
+        settings.get("MODELPLANE_EXECUTOR").orElse(airflowConfigured ? "airflow" : "local");
+    ExecutorConfig.Kind kind =
+        Arrays.stream(ExecutorConfig.Kind.values())
+            .filter(k -> k.value().equals(value.toLowerCase(Locale.ROOT)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ConfigException(
+                        "MODELPLANE_EXECUTOR must be airflow, local or none, got '" + value + "'"));
+    int slots = intSetting(settings, "MODELPLANE_LOCAL_SLOTS", 1, 1, 64);
+    int pollMillis = intSetting(settings, "MODELPLANE_LOCAL_POLL_MS", 1_000, 10, 60_000);
+    if (kind == ExecutorConfig.Kind.AIRFLOW && !airflowConfigured) {
+      throw new ConfigException(
+          "MODELPLANE_EXECUTOR is airflow but MODELPLANE_AIRFLOW_URL is not set: set it, or use"
+              + " MODELPLANE_EXECUTOR=local to run the work in child processes of this server.");
+    }
+    return switch (kind) {
+      case AIRFLOW -> ExecutorConfig.airflow();
+      case NONE -> ExecutorConfig.none();
+      case LOCAL ->
+          ExecutorConfig.local(
+              slots,
+              settings.get("MODELPLANE_JAVA").orElse(defaultJava()),
+              settings
+                  .get("MODELPLANE_RUNNER_JAR")
+                  .map(jar -> Path.of(jar).toAbsolutePath().normalize())
+                  .orElseGet(() -> JarLocations.find("runner", "modelplane-runner.jar")),
+              settings
+                  .get("MODELPLANE_DAG_HELPER_JAR")
+                  .map(jar -> Path.of(jar).toAbsolutePath().normalize())
+                  .orElseGet(() -> JarLocations.find("dag-helper", "modelplane-dag-helper.jar")),
+              java.time.Duration.ofMillis(pollMillis));
+    };
+  }
+
+  /** The {@code java} of the JVM that runs the server. */
+  private static String defaultJava() {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    return java.toFile().canExecute() ? java.toString() : "java";
   }
 
   /**

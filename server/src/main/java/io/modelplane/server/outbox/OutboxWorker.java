@@ -1,6 +1,6 @@
 package io.modelplane.server.outbox;
 
-import io.modelplane.server.integration.airflow.AirflowClient;
+import io.modelplane.server.executor.WorkExecutor;
 import io.modelplane.server.integration.airflow.AirflowException;
 import io.modelplane.server.service.ErrorMessages;
 import io.modelplane.server.service.SafeErrors;
@@ -18,19 +18,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Performs the outbox's tasks on Airflow (see {@link OutboxTaskKind}). Every attempt counts, from
- * the moment it is claimed: a failure of any kind retries with exponential backoff and jitter, a
- * refusal that a retry cannot fix ends the task at once, and a task that runs out of attempts ends
- * too; either way its {@link OutboxListener} writes the reason on what the task serves. A claim is
- * a lease: a worker that dies mid-task leaves the task to be reclaimed when the lease expires, and
- * the expired attempt counts. Tasks of one job or deployment run in order.
+ * Performs the outbox's tasks on the executor, Airflow or local (see {@link OutboxTaskKind}). Every
+ * attempt counts, from the moment it is claimed: a failure of any kind retries with exponential
+ * backoff and jitter, a refusal that a retry cannot fix ends the task at once, and a task that runs
+ * out of attempts ends too; either way its {@link OutboxListener} writes the reason on what the
+ * task serves. A claim is a lease: a worker that dies mid-task leaves the task to be reclaimed when
+ * the lease expires, and the expired attempt counts. Tasks of one job or deployment run in order.
  */
 public final class OutboxWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
   static final String LEASED = "leased: attempt ";
 
   private final Jdbi jdbi;
-  private final AirflowClient airflow;
+  private final WorkExecutor airflow;
   private final Outbox outbox;
   private final OutboxListener deployments;
   private final OutboxListener trainingJobs;
@@ -58,7 +58,7 @@ public final class OutboxWorker implements AutoCloseable {
 
   public OutboxWorker(
       Jdbi jdbi,
-      AirflowClient airflow,
+      WorkExecutor airflow,
       Outbox outbox,
       OutboxListener deployments,
       OutboxListener trainingJobs,
@@ -70,7 +70,7 @@ public final class OutboxWorker implements AutoCloseable {
   /** With a listener for the tasks of data-engineering jobs ({@code /api/jobs}). */
   public OutboxWorker(
       Jdbi jdbi,
-      AirflowClient airflow,
+      WorkExecutor airflow,
       Outbox outbox,
       OutboxListener deployments,
       OutboxListener trainingJobs,

@@ -29,4 +29,48 @@ public final class PythonLiteral {
             });
     return out.append('"').toString();
   }
+
+  /**
+   * The text a literal written by {@link #quote} evaluates to.
+   *
+   * @throws IllegalArgumentException for anything {@link #quote} does not write
+   */
+  public static String unquote(String literal) {
+    if (literal.length() < 2
+        || literal.charAt(0) != '"'
+        || literal.charAt(literal.length() - 1) != '"') {
+      throw new IllegalArgumentException("not a double-quoted literal");
+    }
+    StringBuilder out = new StringBuilder(literal.length());
+    int end = literal.length() - 1;
+    for (int i = 1; i < end; i++) {
+      char c = literal.charAt(i);
+      if (c != '\\') {
+        out.append(c);
+        continue;
+      }
+      if (i + 1 >= end) {
+        throw new IllegalArgumentException("a literal ends in a lone backslash");
+      }
+      char kind = literal.charAt(++i);
+      int digits =
+          switch (kind) {
+            case '\\', '"' -> 0;
+            case 'x' -> 2;
+            case 'u' -> 4;
+            case 'U' -> 8;
+            default -> throw new IllegalArgumentException("unknown escape \\" + kind);
+          };
+      if (digits == 0) {
+        out.append(kind);
+        continue;
+      }
+      if (i + digits >= end) {
+        throw new IllegalArgumentException("a short \\" + kind + " escape");
+      }
+      out.appendCodePoint(Integer.parseInt(literal.substring(i + 1, i + 1 + digits), 16));
+      i += digits;
+    }
+    return out.toString();
+  }
 }

@@ -25,6 +25,7 @@ public record TrainingJob(
     String registeredModelName,
     String airflowDagId,
     String airflowDagUrl,
+    String executor,
     String airflowDagRunId,
     int attempt,
     String errorMessage,

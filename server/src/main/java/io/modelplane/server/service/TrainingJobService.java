@@ -13,7 +13,7 @@ import io.modelplane.server.db.TrainingJobEventDao;
 import io.modelplane.server.db.TrainingJobEventRow;
 import io.modelplane.server.db.TrainingJobFilter;
 import io.modelplane.server.db.TrainingJobRow;
-import io.modelplane.server.integration.airflow.AirflowClient;
+import io.modelplane.server.executor.WorkExecutor;
 import io.modelplane.server.integration.airflow.AirflowException;
 import io.modelplane.server.integration.dagstore.DagStore;
 import io.modelplane.server.integration.dagstore.DagStoreException;
@@ -52,13 +52,13 @@ import org.slf4j.LoggerFactory;
 public final class TrainingJobService {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingJobService.class);
   static final String NO_ORCHESTRATOR =
-      "No orchestrator is configured (MODELPLANE_AIRFLOW_URL is not set): the DAG is stored but"
+      "No orchestrator is configured (MODELPLANE_EXECUTOR=none): the DAG is stored but"
           + " cannot be triggered.";
 
   private final Jdbi jdbi;
   private final DagStore dagStore;
   private final DagRenderer renderer;
-  private final Optional<AirflowClient> airflow;
+  private final Optional<WorkExecutor> airflow;
   private final URI publicUrl;
   private final ObjectMapper json;
   private final Clock clock;
@@ -69,7 +69,7 @@ public final class TrainingJobService {
       Jdbi jdbi,
       DagStore dagStore,
       DagRenderer renderer,
-      Optional<AirflowClient> airflow,
+      Optional<WorkExecutor> airflow,
       URI publicUrl,
       ObjectMapper json,
       Clock clock) {
@@ -779,7 +779,8 @@ public final class TrainingJobService {
         row.mlflowExperimentName(),
         row.registeredModelName(),
         row.airflowDagId(),
-        airflow.map(a -> a.dagUrl(row.airflowDagId()).toString()).orElse(null),
+        airflow.flatMap(a -> a.dagUrl(row.airflowDagId())).map(Object::toString).orElse(null),
+        airflow.map(a -> a.kind().value()).orElse("none"),
         row.airflowDagRunId(),
         row.attempt(),
         row.errorMessage(),

@@ -53,7 +53,8 @@ class S3DagStoreApiTest {
             local.templatesDir(),
             local.mlflow(),
             local.outbox(),
-            local.oidc());
+            local.oidc(),
+            local.executor());
     server = TestServer.start(onS3);
     api = server.client();
   }

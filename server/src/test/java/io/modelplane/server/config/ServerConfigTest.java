@@ -251,4 +251,50 @@ class ServerConfigTest {
     assertThat(load(Map.of("MODELPLANE_PLATFORM_PSK", "0123456789abcdef")).database().poolSize())
         .isEqualTo(ServerConfig.defaultPoolSize(Runtime.getRuntime().availableProcessors()));
   }
+
+  @Test
+  void theExecutorIsAirflowWithAnAirflowUrlElseLocal() {
+    String psk = "0123456789abcdef";
+    assertThat(load(Map.of("MODELPLANE_PLATFORM_PSK", psk)).executor().kind())
+        .isEqualTo(ExecutorConfig.Kind.LOCAL);
+    assertThat(
+            load(Map.of("MODELPLANE_PLATFORM_PSK", psk, "MODELPLANE_AIRFLOW_URL", "http://af:8080"))
+                .executor()
+                .kind())
+        .isEqualTo(ExecutorConfig.Kind.AIRFLOW);
+    ExecutorConfig local =
+        load(Map.of(
+                "MODELPLANE_PLATFORM_PSK", psk,
+                "MODELPLANE_AIRFLOW_URL", "http://af:8080",
+                "MODELPLANE_EXECUTOR", "LOCAL",
+                "MODELPLANE_LOCAL_SLOTS", "3",
+                "MODELPLANE_RUNNER_JAR", "/opt/r.jar",
+                "MODELPLANE_JAVA", "/usr/bin/java"))
+            .executor();
+    assertThat(local.kind()).isEqualTo(ExecutorConfig.Kind.LOCAL);
+    assertThat(local.slots()).isEqualTo(3);
+    assertThat(local.runnerJar()).isEqualTo(Path.of("/opt/r.jar"));
+    assertThat(local.dagHelperJar().getFileName().toString())
+        .isEqualTo("modelplane-dag-helper.jar");
+    assertThat(local.java()).isEqualTo("/usr/bin/java");
+    assertThat(
+            load(Map.of("MODELPLANE_PLATFORM_PSK", psk, "MODELPLANE_EXECUTOR", "none"))
+                .executor()
+                .kind())
+        .isEqualTo(ExecutorConfig.Kind.NONE);
+  }
+
+  @Test
+  void aBadExecutorSettingIsRefusedAtStart() {
+    String psk = "0123456789abcdef";
+    assertThatThrownBy(
+            () -> load(Map.of("MODELPLANE_PLATFORM_PSK", psk, "MODELPLANE_EXECUTOR", "k8s")))
+        .hasMessageContaining("MODELPLANE_EXECUTOR must be airflow, local or none");
+    assertThatThrownBy(
+            () -> load(Map.of("MODELPLANE_PLATFORM_PSK", psk, "MODELPLANE_EXECUTOR", "airflow")))
+        .hasMessageContaining("MODELPLANE_AIRFLOW_URL is not set");
+    assertThatThrownBy(
+            () -> load(Map.of("MODELPLANE_PLATFORM_PSK", psk, "MODELPLANE_LOCAL_SLOTS", "0")))
+        .hasMessageContaining("MODELPLANE_LOCAL_SLOTS");
+  }
 }

@@ -41,6 +41,16 @@ class PythonLiteralTest {
           "é ü 中文 العربية");
 
   @Test
+  void unquoteReadsBackWhatQuoteWrote() {
+    for (String value : HOSTILE) {
+      assertThat(PythonLiteral.unquote(PythonLiteral.quote(value))).isEqualTo(value);
+    }
+    String dag = "X = 1\nJOB = json.loads(" + PythonLiteral.quote("{\"a\": \"\\\")\"}") + ")\n";
+    assertThat(RenderedDagValues.jsonOf(dag, "JOB")).contains("{\"a\": \"\\\")\"}");
+    assertThat(RenderedDagValues.jsonOf(dag, "DEPLOYMENT")).isEmpty();
+  }
+
+  @Test
   void everyLiteralEvaluatesBackToTheOriginalText() throws Exception {
     List<String> values = new ArrayList<>(HOSTILE);
     Random random = new Random(42);

@@ -5,6 +5,7 @@ import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.AirflowConfig;
 import io.modelplane.server.config.DagStoreConfig;
 import io.modelplane.server.config.DatabaseConfig;
+import io.modelplane.server.config.ExecutorConfig;
 import io.modelplane.server.config.MlflowConfig;
 import io.modelplane.server.config.OidcConfig;
 import io.modelplane.server.config.OutboxConfig;
@@ -62,7 +63,26 @@ public final class TestServer implements AutoCloseable {
             base.templatesDir(),
             base.mlflow(),
             base.outbox(),
-            Optional.of(oidc)));
+            Optional.of(oidc),
+            base.executor()));
+  }
+
+  /** {@code config} with another executor (the contract tests run without one: {@code none}). */
+  public static ServerConfig withExecutor(ServerConfig config, ExecutorConfig executor) {
+    return new ServerConfig(
+        config.bindAddress(),
+        config.port(),
+        config.platformPsk(),
+        config.dataDir(),
+        config.dagStore(),
+        config.database(),
+        config.airflow(),
+        config.publicUrl(),
+        config.templatesDir(),
+        config.mlflow(),
+        config.outbox(),
+        config.oidc(),
+        executor);
   }
 
   public static ServerConfig config(DatabaseConfig database, Optional<AirflowConfig> airflow) {
@@ -85,7 +105,8 @@ public final class TestServer implements AutoCloseable {
           Optional.empty(),
           mlflow,
           new OutboxConfig(20, 20, 5, 60_000),
-          Optional.empty());
+          Optional.empty(),
+          airflow.isPresent() ? ExecutorConfig.airflow() : ExecutorConfig.none());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

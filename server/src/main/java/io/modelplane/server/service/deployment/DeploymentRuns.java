@@ -44,8 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class DeploymentRuns {
   private static final Logger LOG = LoggerFactory.getLogger(DeploymentRuns.class);
   static final String NO_ORCHESTRATOR =
-      "No orchestrator is configured (MODELPLANE_AIRFLOW_URL is not set): runs cannot be"
-          + " triggered.";
+      "No orchestrator is configured (MODELPLANE_EXECUTOR=none): runs cannot be" + " triggered.";
 
   private final DeploymentRows rows;
   private final ScoringDags dags;

@@ -1,0 +1,361 @@
+package io.modelplane.server.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.server.ModelplaneServer;
+import io.modelplane.server.config.DatabaseConfig;
+import io.modelplane.server.config.ExecutorConfig;
+import io.modelplane.server.config.ServerConfig;
+import io.modelplane.server.support.ApiClient;
+import io.modelplane.server.support.ApiResponse;
+import io.modelplane.server.support.Await;
+import io.modelplane.server.support.TestDatabases;
+import io.modelplane.server.support.TestServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local executor behind the real HTTP API, with a stand-in for {@code MODELPLANE_JAVA} ({@link
+ * FakeTask}): what a trigger queues and runs, the slots, cancel ending the whole process tree, cron
+ * ticks firing once, and a restart after a crash.
+ */
+class LocalExecutorTest {
+  private static final String JOBS = "/api/automl/train/jobs";
+  private static final Duration LIMIT = Duration.ofSeconds(30);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private final List<ModelplaneServer> servers = new ArrayList<>();
+  private final List<FakeTask> tasks = new ArrayList<>();
+  private FakeTask fake;
+
+  @AfterEach
+  void stop() {
+    servers.forEach(ModelplaneServer::close);
+    for (FakeTask task : tasks) {
+      task.starts().forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    }
+  }
+
+  @Test
+  void aTriggerRunsTheTrainingDagsCommandAndOneSlotRunsOneTaskAtATime() {
+    ApiClient api = start(TestDatabases.h2(), 1, Clock.systemUTC());
+    JsonNode first = api.post(JOBS, job("first", true)).body();
+    JsonNode second = api.post(JOBS, job("second", true)).body();
+
+    long firstPid = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    List<String> args = fake.args(firstPid);
+    String jobId = first.get("job_id").asText();
+    assertThat(args.subList(0, 11))
+        .containsExactly(
+            "-jar",
+            dir.resolve("helper.jar").toString(),
+            "wrap",
+            "--training-job",
+            jobId,
+            "--",
+            fake.executable(),
+            "-jar",
+            dir.resolve("runner.jar").toString(),
+            "train",
+            "--job-json");
+    JsonNode jobJson = read(args.get(11));
+    assertThat(jobJson.get("job_id").asText()).isEqualTo(jobId);
+    assertThat(jobJson.get("source_table").asText()).isEqualTo("crm.customers");
+    assertThat(jobJson.get("label_column").asText()).isEqualTo("churned");
+    assertThat(fake.env(firstPid))
+        .contains("MODELPLANE_PSK=" + TestServer.PSK, "AIRFLOW_CTX_DAG_ID=" + dagOf(first))
+        .anyMatch(line -> line.startsWith("MODELPLANE_URL=http://127.0.0.1:"));
+    ApiResponse shown = api.get(JOBS + "/" + jobId);
+    assertThat(shown.text("executor")).isEqualTo("local");
+    assertThat(shown.text("airflow_dag_url")).isNull();
+    assertThat(shown.text("status")).isEqualTo("queued");
+    assertThat(api.get("/api/health/ready").body().get("checks").get("executor").asText())
+        .isEqualTo("local");
+
+    fake.release(firstPid, 0);
+    long secondPid = Await.until(fake::starts, s -> s.size() == 2, LIMIT).get(1);
+    assertThat(fake.args(secondPid)).contains(second.get("job_id").asText());
+
+    fake.release(secondPid, 3);
+    JsonNode failed =
+        Await.until(
+            () -> api.get(JOBS + "/" + second.get("job_id").asText()).body(),
+            body -> "failed".equals(body.get("status").asText()),
+            LIMIT);
+    assertThat(failed.get("error_message").asText()).contains("the task exited with code 3");
+  }
+
+  @Test
+  void twoSlotsRunTwoTasksAtOnce() {
+    ApiClient api = start(TestDatabases.h2(), 2, Clock.systemUTC());
+    api.post(JOBS, job("one", true));
+    api.post(JOBS, job("two", true));
+    api.post(JOBS, job("three", true));
+
+    List<Long> running = Await.until(fake::starts, s -> s.size() == 2, LIMIT);
+    assertThat(fake.starts()).hasSize(2);
+    fake.release(running.get(0), 0);
+    Await.until(fake::starts, s -> s.size() == 3, LIMIT);
+  }
+
+  @Test
+  void cancelEndsTheWholeProcessTreeAndTheJobFails() {
+    ApiClient api = start(TestDatabases.h2(), 1, Clock.systemUTC());
+    String jobId = api.post(JOBS, job("cancelled", true)).text("job_id");
+    long pid = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    long grandchild = fake.grandchild(pid);
+    assertThat(FakeTask.running(pid)).isTrue();
+    assertThat(FakeTask.running(grandchild)).isTrue();
+
+    ApiResponse cancelled = api.post(JOBS + "/" + jobId + "/cancel", null);
+
+    assertThat(cancelled.status()).isEqualTo(200);
+    assertThat(cancelled.text("status")).isEqualTo("failed");
+    Await.until(
+        () -> FakeTask.running(pid) || FakeTask.running(grandchild), alive -> !alive, LIMIT);
+  }
+
+  @Test
+  void aCronScheduleFiresOncePerTickAlsoAcrossARestart() {
+    DatabaseConfig database = TestDatabases.h2();
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z"));
+    ApiClient api = start(database, 1, clock);
+    Map<String, Object> request = deployment("nightly");
+    request.put("schedule", "* * * * *");
+    assertThat(api.post("/api/models/churn/deployments", request).status()).isEqualTo(201);
+    Await.until(
+        () -> api.get("/api/models/churn/deployments/nightly").text("status"),
+        "active"::equals,
+        LIMIT);
+    Jdbi jdbi = jdbi(database);
+    // first sight: counts from the latest tick, fires from the next one
+    Await.until(() -> lastTick(jdbi), Optional::isPresent, LIMIT);
+    assertThat(fake.starts()).isEmpty();
+
+    clock.set(Instant.parse("2026-03-01T10:01:05Z"));
+    long pid = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    assertThat(fake.args(pid))
+        .containsSequence("--airflow-run-id", "scheduled__2026-03-01T10:01:00+00:00")
+        .containsSequence("--logical-date", "2026-03-01T10:01:00+00:00")
+        .contains("score", "--model", "churn", "--deployment", "nightly");
+    fake.release(pid, 0);
+    Await.until(() -> runs(jdbi, "success"), n -> n == 1, LIMIT);
+
+    servers.remove(0).close();
+    clock.set(Instant.parse("2026-03-01T10:01:50Z"));
+    ApiClient again = start(database, 1, clock);
+    Await.until(() -> again.get("/api/health/ready").status(), s -> s == 200, LIMIT);
+    clock.set(Instant.parse("2026-03-01T10:02:00Z"));
+    long next = Await.until(fake::starts, s -> s.size() == 2, LIMIT).get(1);
+    assertThat(fake.args(next)).contains("scheduled__2026-03-01T10:02:00+00:00");
+    fake.release(next, 0);
+    Await.until(() -> runs(jdbi, "success"), n -> n == 2, LIMIT);
+    assertThat(runIds(jdbi))
+        .containsExactly(
+            "scheduled__2026-03-01T10:01:00+00:00", "scheduled__2026-03-01T10:02:00+00:00");
+  }
+
+  @Test
+  void aStoppedDeploymentDoesNotFireAndArchiveDropsWhatIsQueued() {
+    DatabaseConfig database = TestDatabases.h2();
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z"));
+    ApiClient api = start(database, 1, clock);
+    Map<String, Object> request = deployment("paused");
+    request.put("schedule", "* * * * *");
+    api.post("/api/models/churn/deployments", request);
+    String path = "/api/models/churn/deployments/paused";
+    Await.until(() -> api.get(path).text("status"), "active"::equals, LIMIT);
+    Jdbi jdbi = jdbi(database);
+    Await.until(() -> lastTick(jdbi), Optional::isPresent, LIMIT);
+    assertThat(api.post(path + "/stop", null).text("status")).isEqualTo("stopped");
+
+    clock.set(Instant.parse("2026-03-01T10:05:05Z"));
+    // A manual run of another job fills the slot, so what the schedule queues waits.
+    api.post(JOBS, job("busy", true));
+    long busy = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    assertThat(runIds(jdbi)).hasSize(1); // the training run only: the stopped schedule did not fire
+
+    api.post(path + "/start", null);
+    Await.until(() -> runIds(jdbi), ids -> ids.size() == 2, LIMIT);
+    assertThat(runIds(jdbi)).contains("scheduled__2026-03-01T10:05:00+00:00");
+    api.delete(path);
+    Await.until(() -> runs(jdbi, "queued"), n -> n == 0, LIMIT);
+    fake.release(busy, 0);
+    Await.until(() -> runs(jdbi, "success"), n -> n == 1, LIMIT);
+    assertThat(fake.starts()).hasSize(1);
+  }
+
+  @Test
+  void aRestartEndsTheChildAKilledServerLeftAndRunsQueuedWorkOnce() throws Exception {
+    DatabaseConfig database = TestDatabases.h2();
+    ApiClient api = start(database, 1, Clock.systemUTC());
+    String running = api.post(JOBS, job("left-running", true)).text("job_id");
+    long pid = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    String queued = api.post(JOBS, job("queued", true)).text("job_id");
+    Jdbi jdbi = jdbi(database);
+    Await.until(() -> runs(jdbi, "queued"), n -> n == 1, LIMIT);
+    servers.remove(0).close(); // a clean stop ends its child and fails its run
+    assertThat(FakeTask.running(pid)).isFalse();
+
+    // What a SIGKILL leaves behind: the run still 'running' with a live child of its own.
+    Process orphan = new ProcessBuilder("sleep", "300").start();
+    Instant orphanStart = orphan.info().startInstant().orElseThrow();
+    jdbi.useHandle(
+        h -> {
+          h.createUpdate(
+                  "UPDATE local_runs SET state = 'running', pid = :pid, pid_started_at = :at,"
+                      + " ended_at = NULL, reason = NULL WHERE dag_id = :dag")
+              .bind("pid", orphan.pid())
+              .bind("at", orphanStart)
+              .bind("dag", "modelplane-training-" + running)
+              .execute();
+          h.createUpdate(
+                  "UPDATE training_jobs SET status = 'running', error_message = NULL"
+                      + " WHERE job_id = :id")
+              .bind("id", java.util.UUID.fromString(running))
+              .execute();
+        });
+
+    ApiClient restarted = start(database, 1, Clock.systemUTC());
+
+    JsonNode failed =
+        Await.until(
+            () -> restarted.get(JOBS + "/" + running).body(),
+            body -> "failed".equals(body.get("status").asText()),
+            LIMIT);
+    assertThat(failed.get("error_message").asText())
+        .contains("the server stopped while the task ran")
+        .contains("pid " + orphan.pid());
+    assertThat(orphan.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    long second = Await.until(fake::starts, s -> s.size() == 2, LIMIT).get(1);
+    assertThat(fake.args(second)).contains(queued);
+    fake.release(second, 0);
+    Await.until(() -> runs(jdbi, "success"), n -> n == 1, LIMIT);
+    assertThat(fake.starts()).hasSize(2);
+  }
+
+  private ApiClient start(DatabaseConfig database, int slots, Clock clock) {
+    if (fake == null) {
+      fake = FakeTask.create(dir);
+      tasks.add(fake);
+    }
+    ServerConfig config =
+        TestServer.withExecutor(
+            TestServer.config(database, Optional.empty()),
+            ExecutorConfig.local(
+                slots,
+                fake.executable(),
+                dir.resolve("runner.jar"),
+                dir.resolve("helper.jar"),
+                Duration.ofMillis(50)));
+    ModelplaneServer server = ModelplaneServer.start(config, clock);
+    servers.add(server);
+    return new ApiClient(server.baseUri()).withPsk(TestServer.PSK);
+  }
+
+  private static Jdbi jdbi(DatabaseConfig database) {
+    return Jdbi.create(database.url(), database.user(), database.password());
+  }
+
+  private static Optional<Instant> lastTick(Jdbi jdbi) {
+    return jdbi.withHandle(
+        h -> h.createQuery("SELECT last_tick FROM local_schedules").mapTo(Instant.class).findOne());
+  }
+
+  private static int runs(Jdbi jdbi, String state) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT COUNT(*) FROM local_runs WHERE state = :s")
+                .bind("s", state)
+                .mapTo(Integer.class)
+                .one());
+  }
+
+  private static List<String> runIds(Jdbi jdbi) {
+    return jdbi.withHandle(
+        h ->
+            h.createQuery("SELECT dag_run_id FROM local_runs ORDER BY run_key")
+                .mapTo(String.class)
+                .list());
+  }
+
+  private static String dagOf(JsonNode job) {
+    return job.get("airflow_dag_id").asText();
+  }
+
+  private static JsonNode read(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static Map<String, Object> job(String name, boolean triggerNow) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("name", name);
+    request.put("domain", "crm");
+    request.put("owner", "ana");
+    request.put("source_table", "crm.customers");
+    request.put("problem_type", "binary_classification");
+    request.put("label_column", "churned");
+    request.put("trigger_now", triggerNow);
+    return request;
+  }
+
+  private static Map<String, Object> deployment(String name) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("name", name);
+    request.put("model", Map.of("model_name", "churn", "model_version", "3"));
+    request.put("source", Map.of("schema", "crm", "table", "customers"));
+    request.put("target", Map.of("schema", "crm", "table", "predictions"));
+    request.put("entity_columns", List.of("customer_id"));
+    request.put("domain", "crm");
+    request.put("owner", "ana");
+    return request;
+  }
+
+  /** A clock the test moves. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant instant) {
+      now = instant;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
