@@ -487,10 +487,14 @@ public record ServerConfig(
     return Optional.of(new OidcConfig(issuer.get(), jwks, aud, clientId));
   }
 
+  /**
+   * The embedded default. {@code WRITE_DELAY=0}: H2 otherwise writes a commit to disk up to 500 ms
+   * later, so an acknowledged request could be lost when the process is killed.
+   */
   static String defaultH2Url(Path dataDir) {
     return "jdbc:h2:file:"
         + dataDir.resolve("db").resolve("modelplane")
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
   }
 
   private static AirflowApiVersion parseApiVersion(String value) {
