@@ -89,35 +89,36 @@ public final class ScoreCommand implements Callable<Integer> {
     Path modelFolder =
         new ModelVersionDownload(MlflowClient.fromSettings(settings.mlflow()))
             .download(deployment.modelName(), deployment.modelVersion(), modelLabel);
-    ScoringModel model;
+    // Deleted only after the write: a Spark ML pipeline reads some of its stages' data (an
+    // imputer's surrogates) lazily from the folder while it scores.
     try {
-      model = ModelFormats.load(modelFolder, modelLabel);
+      ScoringModel model = ModelFormats.load(modelFolder, modelLabel);
+      Dataset<Row> source =
+          new SourceRows(spark)
+              .read(
+                  deployment.source(),
+                  snapshot,
+                  deployment.filterSql(),
+                  deployment.entityColumns(),
+                  model.featureColumns());
+      Dataset<Row> scored = ScoredRows.of(model.score(source), deployment, runId, scoredAt);
+      long rows = new TargetTable(spark).write(scored, deployment, scoredAt);
+      writeResult(rows);
+      spec.commandLine()
+          .getOut()
+          .printf(
+              "scored %d rows of %s%s with %s (%s) into %s, %s=%s%n",
+              rows,
+              deployment.source(),
+              snapshot.map(id -> " at snapshot " + id).orElse(""),
+              modelLabel,
+              model.describe(),
+              deployment.target(),
+              deployment.partitionColumn(),
+              scoredAt);
     } finally {
-      ModelVersionDownload.delete(modelFolder); // every flavor is in memory once loaded
+      ModelVersionDownload.delete(modelFolder);
     }
-    Dataset<Row> source =
-        new SourceRows(spark)
-            .read(
-                deployment.source(),
-                snapshot,
-                deployment.filterSql(),
-                deployment.entityColumns(),
-                model.featureColumns());
-    Dataset<Row> scored = ScoredRows.of(model.score(source), deployment, runId, scoredAt);
-    long rows = new TargetTable(spark).write(scored, deployment, scoredAt);
-    writeResult(rows);
-    spec.commandLine()
-        .getOut()
-        .printf(
-            "scored %d rows of %s%s with %s (%s) into %s, %s=%s%n",
-            rows,
-            deployment.source(),
-            snapshot.map(id -> " at snapshot " + id).orElse(""),
-            modelLabel,
-            model.describe(),
-            deployment.target(),
-            deployment.partitionColumn(),
-            scoredAt);
     return 0;
   }
 
