@@ -109,7 +109,7 @@ public final class DeploymentResource implements DeploymentsApi {
   @Override
   public Response getDeploymentById(UUID deploymentId) {
     Deployment deployment = lifecycle.getById(deploymentId);
-    return Response.ok(DeploymentMapper.toResponse(deployment)).tag(etag(deployment)).build();
+    return Response.ok(toResponse(deployment)).tag(etag(deployment)).build();
   }
 
   @Override
