@@ -64,9 +64,6 @@ public record ServerConfig(
         mlflow,
         outbox,
         oidc,
-        ReconcileConfig.defaults(),
-        new MetricsConfig(true, false, java.util.OptionalInt.empty()),
-        DagExecutorConfig.subprocess(),
         airflow.isPresent() ? ExecutorConfig.airflow() : ExecutorConfig.none());
   }
 
