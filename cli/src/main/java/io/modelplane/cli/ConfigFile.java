@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The configuration file: named profiles of connection settings, and which one is used by default.
@@ -125,8 +126,9 @@ final class ConfigFile {
     return Optional.ofNullable(profiles.get(name));
   }
 
+  /** The profiles' names, sorted (messages list them in a stable order). */
   Set<String> profileNames() {
-    return profiles.keySet();
+    return new TreeSet<>(profiles.keySet());
   }
 
   private static void unknownKeys(JsonNode node, Set<String> allowed, String where) {
