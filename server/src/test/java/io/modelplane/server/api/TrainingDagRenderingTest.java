@@ -90,7 +90,7 @@ class TrainingDagRenderingTest {
                 + "kinds = [type(n).__name__ for n in tree.body]\n"
                 + "assert kinds == ['Expr', 'ImportFrom', 'Import', 'Import', 'Import', 'Import',"
                 + " 'Import', 'ImportFrom', 'Try', 'Assign', 'Assign', 'Assign', 'FunctionDef',"
-                + " 'FunctionDef', 'FunctionDef', 'With'], kinds\n"
+                + " 'FunctionDef', 'FunctionDef', 'FunctionDef', 'FunctionDef', 'With'], kinds\n"
                 + "job = [n for n in tree.body if isinstance(n, ast.Assign)"
                 + " and n.targets[0].id == 'JOB'][0]\n"
                 + "call = job.value\n"

@@ -93,6 +93,50 @@ class KubernetesExecutorDagsTest {
   }
 
   @Test
+  void byDefaultThePodsRunTheRunnerJarOfTheTaskImage() throws IOException {
+    Map<String, Object> deployment = new LinkedHashMap<>();
+    deployment.put("name", "nightly");
+    deployment.put("model_name", "churn");
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("filter_sql", "region = 'EU'");
+    source.put("snapshot_id", null);
+    deployment.put("source", source);
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("dag_id", "mp_score_nightly");
+    values.put("modelplane_url", "http://modelplane.test");
+    values.put("deployment_json", JSON.writeValueAsString(deployment));
+    values.put("schedule", null);
+    Path scoring =
+        Files.writeString(
+            dir.resolve("scoring.py"), renderer.render(DagRenderer.SCORING_DAG, values));
+    Path training =
+        Files.writeString(
+            dir.resolve("training.py"),
+            renderer.render(
+                DagRenderer.TRAINING_DAG,
+                Map.of(
+                    "dag_id", "mp_train_j1",
+                    "modelplane_url", "http://modelplane.test",
+                    "job_json", "{\"job_id\": \"j-1\"}")));
+    RecordingCommand java = RecordingCommand.create(dir, "java");
+    Map<String, String> env = new LinkedHashMap<>(env(java));
+    env.remove("MODELPLANE_SCORER_COMMAND");
+    env.remove("MODELPLANE_TRAINER_COMMAND");
+
+    TaskResult scored = airflow.run(scoring, "score", "manual__3", "{}", env);
+    TaskResult trained = airflow.run(training, "train", "manual__4", "{}", env);
+
+    assertThat(scored.exitCode()).as(scored.output()).isZero();
+    assertThat(trained.exitCode()).as(trained.output()).isZero();
+    List<String> score = java.calls().get(0).argv();
+    assertThat(score)
+        .containsSequence("--", "java", "-jar", "/opt/modelplane/modelplane-runner.jar", "score");
+    assertThat(score).contains("--logical-date");
+    assertThat(java.calls().get(1).argv())
+        .containsSequence("--", "java", "-jar", "/opt/modelplane/modelplane-runner.jar", "train");
+  }
+
+  @Test
   void aFailingTrainingPodIsReportedFailedByTheWorkerOverHttp() throws Exception {
     List<String> received = new CopyOnWriteArrayList<>();
     HttpServer modelplane = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
