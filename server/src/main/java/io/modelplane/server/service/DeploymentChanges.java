@@ -1,5 +1,6 @@
 package io.modelplane.server.service;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -12,6 +13,9 @@ public record DeploymentChanges(
     Optional<String> rerunBehavior,
     Optional<ModelChoice> model,
     Optional<String> ifMatch) {
+
+  /** Where a PATCH's {@code filter_sql} is in its body: at the top level. */
+  public static final List<Object> FILTER_SQL = List.of("filter_sql");
 
   /** Exactly one of version and alias. */
   public record ModelChoice(String modelName, String version, String alias) {}

@@ -19,4 +19,8 @@ public record NewDeployment(
     String rerunBehavior,
     String partitionColumn,
     boolean triggerNow,
-    List<String> allowedRoles) {}
+    List<String> allowedRoles) {
+
+  /** Where a create's {@code filter_sql} is in its body: inside {@code source}. */
+  public static final List<Object> FILTER_SQL = List.of("source", "filter_sql");
+}

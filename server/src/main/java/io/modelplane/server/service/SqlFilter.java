@@ -18,7 +18,6 @@ public final class SqlFilter {
   /** The contract's maxLength of {@code filter_sql}, as sent and as stored (normalised). */
   public static final int MAX_LENGTH = 4000;
 
-  private static final List<Object> LOCATION = List.of("source", "filter_sql");
   private static final Set<String> FORBIDDEN_WORDS =
       Set.of(
           "select",
@@ -94,35 +93,42 @@ public final class SqlFilter {
 
   private SqlFilter() {}
 
-  /** The normalised expression, or a 422 explaining what is wrong. */
-  public static String normalise(String filter) {
-    List<String> words = scanOutsideStrings(filter);
+  /**
+   * The normalised expression, or a 422 explaining what is wrong.
+   *
+   * @param filter the user's text
+   * @param field where the filter is in the request body: creates and PATCHes put it in different
+   *     places ({@link NewDeployment#FILTER_SQL}, {@link DeploymentChanges#FILTER_SQL})
+   */
+  public static String normalise(String filter, List<Object> field) {
+    List<String> words = scanOutsideStrings(filter, field);
     for (String word : words) {
       String lower = word.toLowerCase(Locale.ROOT);
       if (FORBIDDEN_WORDS.contains(lower)) {
         throw invalid(
-            "filter_sql must be a single boolean expression; '" + word + "' is not allowed");
+            field, "filter_sql must be a single boolean expression; '" + word + "' is not allowed");
       }
     }
     Expression expression;
     try {
       expression = CCJSqlParserUtil.parseCondExpression(filter, false);
     } catch (JSQLParserException | RuntimeException e) {
-      throw invalid("filter_sql is not a valid SQL boolean expression");
+      throw invalid(field, "filter_sql is not a valid SQL boolean expression");
     }
     if (expression == null) { // blank text parses to nothing
-      throw invalid("filter_sql is empty; leave it out (or null) for no filter");
+      throw invalid(field, "filter_sql is empty; leave it out (or null) for no filter");
     }
     Expression root = unwrap(expression);
     if (!BOOLEAN_ROOTS.contains(root.getClass().getSimpleName())) {
       throw invalid(
-          "filter_sql must be a boolean expression such as region = 'EU' AND amount > 10");
+          field, "filter_sql must be a boolean expression such as region = 'EU' AND amount > 10");
     }
     String normalised = expression.toString();
     if (normalised.length() > MAX_LENGTH) {
       // The parser's rendering spreads operators with spaces; what is stored and answered must
       // still fit the contract's 4,000 characters.
       throw invalid(
+          field,
           "filter_sql is too long once normalised ("
               + normalised.length()
               + " characters, at most "
@@ -148,7 +154,7 @@ public final class SqlFilter {
    * Reads the text outside string literals: rejects statement separators and comments, checks
    * function names against the allowlist, and returns the bare words for the keyword check.
    */
-  private static List<String> scanOutsideStrings(String text) {
+  private static List<String> scanOutsideStrings(String text, List<Object> field) {
     List<String> words = new java.util.ArrayList<>();
     int i = 0;
     int n = text.length();
@@ -167,16 +173,16 @@ public final class SqlFilter {
           end++;
         }
         if (end >= n) {
-          throw invalid("filter_sql has an unterminated string literal");
+          throw invalid(field, "filter_sql has an unterminated string literal");
         }
         i = end + 1;
       } else if (c == ';') {
-        throw invalid("filter_sql must be a single expression: ';' is not allowed");
+        throw invalid(field, "filter_sql must be a single expression: ';' is not allowed");
       } else if (c == '-' && i + 1 < n && text.charAt(i + 1) == '-'
           || c == '/' && i + 1 < n && text.charAt(i + 1) == '*'
           || c == '*' && i + 1 < n && text.charAt(i + 1) == '/'
           || c == '#') {
-        throw invalid("filter_sql must not contain comments");
+        throw invalid(field, "filter_sql must not contain comments");
       } else if (c == '"'
           || c == '`'
           || c == '['
@@ -186,12 +192,13 @@ public final class SqlFilter {
           || c == '}'
           || c == '?'
           || c == ':' && !(i + 1 < n && text.charAt(i + 1) == ':')) {
-        throw invalid("filter_sql must not contain the character '" + c + "'");
+        throw invalid(field, "filter_sql must not contain the character '" + c + "'");
       } else if (c > 0x7e) {
         // Zero-width spaces, BOMs, look-alike letters and other non-ASCII text outside a string
         // literal would let a function name slip past the allowlist (pg_sleep\u200b): names
         // and identifiers are plain ASCII.
         throw invalid(
+            field,
             String.format(
                 "filter_sql must be plain ASCII outside string literals (found U+%04X):"
                     + " identifiers and function names are ASCII letters, digits and _",
@@ -213,12 +220,12 @@ public final class SqlFilter {
             && text.charAt(next) == '('
             && !ALLOWED_FUNCTIONS.contains(word.toLowerCase(Locale.ROOT))
             && !isOperatorWord(word)) {
-          throw invalid("filter_sql may not call the function " + word + "()");
+          throw invalid(field, "filter_sql may not call the function " + word + "()");
         }
         words.add(word);
         i = end;
       } else if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f) {
-        throw invalid("filter_sql must not contain control characters");
+        throw invalid(field, "filter_sql must not contain control characters");
       } else {
         i++;
       }
@@ -240,8 +247,7 @@ public final class SqlFilter {
         .contains(word.toLowerCase(Locale.ROOT));
   }
 
-  private static InvalidRequestException invalid(String message) {
-    return InvalidRequestException.invalidValue(
-        InvalidRequestException.Part.BODY, LOCATION, message);
+  private static InvalidRequestException invalid(List<Object> field, String message) {
+    return InvalidRequestException.invalidValue(InvalidRequestException.Part.BODY, field, message);
   }
 }

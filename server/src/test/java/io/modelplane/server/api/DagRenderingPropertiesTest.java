@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.server.service.NewDeployment;
 import io.modelplane.server.service.SqlFilter;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
@@ -354,8 +355,10 @@ class DagRenderingPropertiesTest {
     Map<String, Object> request = deepCopy(base);
     request.put("name", unique((String) base.get("name")));
     table(request, "source").put("filter_sql", filter);
-    String normalised = SqlFilter.normalise(filter);
-    assertThat(SqlFilter.normalise(normalised)).as("normalising is stable").isEqualTo(normalised);
+    String normalised = SqlFilter.normalise(filter, NewDeployment.FILTER_SQL);
+    assertThat(SqlFilter.normalise(normalised, NewDeployment.FILTER_SQL))
+        .as("normalising is stable")
+        .isEqualTo(normalised);
     checkDeployment(tally("validFilterSqlIsCarriedBackNormalised"), "churn", request, true);
   }
 
@@ -427,7 +430,8 @@ class DagRenderingPropertiesTest {
       Map<String, Object> modelRef = (Map<String, Object>) request.get("model");
       String version = (String) modelRef.get("model_version");
       String filter = (String) table(request, "source").get("filter_sql");
-      String normalisedFilter = filter == null ? null : SqlFilter.normalise(filter);
+      String normalisedFilter =
+          filter == null ? null : SqlFilter.normalise(filter, NewDeployment.FILTER_SQL);
       String rerun = (String) request.getOrDefault("rerun_behavior", "overwrite_partition");
       String partition = (String) request.getOrDefault("partition_column", "scored_at");
       List<String> entities = strings(request.get("entity_columns"));

@@ -17,6 +17,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.modelplane.server.config.AirflowApiVersion;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DeploymentApiContract {
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final WireMockServer airflow = new WireMockServer(options().dynamicPort());
   private final WireMockServer mlflow = new WireMockServer(options().dynamicPort());
   private TestServer server;
@@ -429,6 +431,45 @@ abstract class DeploymentApiContract {
                     Map.of("If-Match", etag))
                 .status())
         .isEqualTo(412);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void aBadFilterSqlIsLocatedWhereEachBodyHasIt() throws Exception {
+    String message = "Value error, filter_sql must be a single expression: ';' is not allowed";
+    Map<String, Object> request = seedRequest("bad-filter");
+    ((Map<String, Object>) request.get("source")).put("filter_sql", "a = 1; DROP TABLE t");
+
+    ApiResponse created = api.post(deployments(), request);
+
+    assertThat(created.status()).as(created.rawBody()).isEqualTo(422);
+    assertThat(created.body())
+        .isEqualTo(
+            JSON.readTree(
+                "{\"detail\":[{\"loc\":[\"body\",\"source\",\"filter_sql\"],"
+                    + "\"msg\":\""
+                    + message
+                    + "\",\"type\":\"value_error\"}]}"));
+
+    create("patch-bad-filter");
+    ApiResponse patched =
+        api.send(
+            "PATCH",
+            deployment("patch-bad-filter"),
+            Map.of("filter_sql", "a = 1; DROP TABLE t"),
+            Map.of());
+
+    assertThat(patched.status()).as(patched.rawBody()).isEqualTo(422);
+    assertThat(patched.body())
+        .isEqualTo(
+            JSON.readTree(
+                "{\"detail\":[{\"loc\":[\"body\",\"filter_sql\"],"
+                    + "\"msg\":\""
+                    + message
+                    + "\",\"type\":\"value_error\"}]}"));
+    assertThat(
+            api.get(deployment("patch-bad-filter")).body().get("source").get("filter_sql").asText())
+        .isEqualTo("region = 'EU' AND signup_date >= DATE '2024-01-01'");
   }
 
   @Test

@@ -31,7 +31,7 @@ class SqlFilterTest {
           "reg" + hidden + "ion = 'EU'",
           hidden + "region = 'EU'"
         }) {
-      assertThatThrownBy(() -> SqlFilter.normalise(filter))
+      assertThatThrownBy(() -> SqlFilter.normalise(filter, NewDeployment.FILTER_SQL))
           .as(filter)
           .isInstanceOf(InvalidRequestException.class)
           .hasMessageContaining("plain ASCII");
@@ -41,20 +41,22 @@ class SqlFilterTest {
   @ParameterizedTest
   @ValueSource(strings = {"\u001c", "\u001f", "\u000b", "\u000c"})
   void asciiControlCharactersOutsideWhitespaceAreRefused(String control) {
-    assertThatThrownBy(() -> SqlFilter.normalise("region" + control + "= 'EU'"))
+    assertThatThrownBy(
+            () -> SqlFilter.normalise("region" + control + "= 'EU'", NewDeployment.FILTER_SQL))
         .isInstanceOf(InvalidRequestException.class);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"München", "\u200b", "日本", "\ufeffbom"})
   void nonAsciiTextInsideAStringLiteralIsAValue(String value) {
-    assertThat(SqlFilter.normalise("city = '" + value + "'")).isEqualTo("city = '" + value + "'");
+    assertThat(SqlFilter.normalise("city = '" + value + "'", NewDeployment.FILTER_SQL))
+        .isEqualTo("city = '" + value + "'");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"pg_sleep(2) = 1", "PG_SLEEP (2) = 1"})
   void aFunctionOutsideTheAllowlistIsRefused(String filter) {
-    assertThatThrownBy(() -> SqlFilter.normalise(filter))
+    assertThatThrownBy(() -> SqlFilter.normalise(filter, NewDeployment.FILTER_SQL))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("may not call the function");
   }
@@ -62,14 +64,14 @@ class SqlFilterTest {
   @ParameterizedTest
   @ValueSource(strings = {"lower(region) = 'eu'\n AND amount > 10", "\tregion IN ('a', 'b')"})
   void plainAsciiFiltersStillPass(String filter) {
-    assertThat(SqlFilter.normalise(filter)).isNotBlank();
+    assertThat(SqlFilter.normalise(filter, NewDeployment.FILTER_SQL)).isNotBlank();
   }
 
   @org.junit.jupiter.api.Test
   void aFilterWhoseNormalisedFormOutgrowsTheLimitIsRefused() {
     String dense = "a=1" + " OR a=1".repeat(570); // 3,993 characters, ~5,700 once normalised
     assertThat(dense.length()).isLessThanOrEqualTo(SqlFilter.MAX_LENGTH);
-    assertThatThrownBy(() -> SqlFilter.normalise(dense))
+    assertThatThrownBy(() -> SqlFilter.normalise(dense, NewDeployment.FILTER_SQL))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("too long once normalised");
   }

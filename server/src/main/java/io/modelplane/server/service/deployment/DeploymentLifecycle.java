@@ -96,7 +96,10 @@ public final class DeploymentLifecycle {
     }
     requireOneModelReference(request.modelVersion(), request.modelAlias());
     String schedule = CronSchedule.validate(request.schedule());
-    String filter = request.filterSql() == null ? null : SqlFilter.normalise(request.filterSql());
+    String filter =
+        request.filterSql() == null
+            ? null
+            : SqlFilter.normalise(request.filterSql(), NewDeployment.FILTER_SQL);
     if (findLive(request.modelName(), request.name()).isPresent()) {
       throw exists(request);
     }
@@ -256,7 +259,11 @@ public final class DeploymentLifecycle {
             : null;
     String filter =
         changes.filterSql().isPresent()
-            ? changes.filterSql().get().map(SqlFilter::normalise).orElse(null)
+            ? changes
+                .filterSql()
+                .get()
+                .map(f -> SqlFilter.normalise(f, DeploymentChanges.FILTER_SQL))
+                .orElse(null)
             : null;
     String resolved = null;
     if (changes.model().isPresent()) {
