@@ -1,6 +1,7 @@
 package io.modelplane.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.failsafe.Execution;
 import io.modelplane.client.invoker.ApiException;
 import java.io.IOException;
 import java.time.Duration;
@@ -8,13 +9,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /**
  * When and how often the resource groups ({@link TrainingJobs}, {@link Deployments}, {@link
  * DeploymentRuns}, {@link Keys}) retry a failed call: up to {@link #maxAttempts()} attempts, with
- * exponential backoff and jitter between them.
+ * exponential backoff and jitter between them. Whether and after how long to retry is decided by a
+ * <a href="https://failsafe.dev">Failsafe</a> retry policy that this one configures; the SDK only
+ * waits (through the {@link Sleeper}) and sends the same request again.
  *
  * <p>Only failures that are safe to retry are retried, and only for calls that are safe to repeat:
  *
@@ -58,7 +60,9 @@ public final class RetryPolicy {
   private final Duration maxBackoff;
   private final double jitter;
   private final Sleeper sleeper;
-  private final RandomGenerator random;
+
+  /** Decides, per failure, whether to retry and after how long (a random part, see jitter). */
+  private final dev.failsafe.RetryPolicy<Object> failsafe;
 
   /** The server's base URL, named in the message of a network error; {@code null} if unknown. */
   private final String target;
@@ -74,8 +78,26 @@ public final class RetryPolicy {
         b.maxBackoff.compareTo(b.initialBackoff) < 0 ? b.initialBackoff : b.maxBackoff;
     this.jitter = b.jitter;
     this.sleeper = b.sleeper;
-    this.random = b.random;
     this.target = target;
+    this.failsafe = failsafePolicy(maxAttempts);
+  }
+
+  /**
+   * The Failsafe policy: retry a {@link #isRetryable retryable} failure up to {@code attempts}
+   * attempts in all ({@code -1}: no limit), unless the thread was interrupted.
+   */
+  private dev.failsafe.RetryPolicy<Object> failsafePolicy(int attempts) {
+    return JitteredBackoff.configure(
+            dev.failsafe.RetryPolicy.builder()
+                .handleIf(
+                    (result, failure) -> failure instanceof ModelplaneException e && isRetryable(e))
+                .abortIf((result, failure) -> Thread.currentThread().isInterrupted())
+                .withMaxAttempts(attempts),
+            initialBackoff,
+            maxBackoff,
+            2.0,
+            jitter)
+        .build();
   }
 
   /** This policy, naming {@code baseUrl} in the message of a network error. */
@@ -123,7 +145,6 @@ public final class RetryPolicy {
     b.maxBackoff = maxBackoff;
     b.jitter = jitter;
     b.sleeper = sleeper;
-    b.random = random;
     return b;
   }
 
@@ -173,7 +194,8 @@ public final class RetryPolicy {
   }
 
   /**
-   * The wait before a retry: the exponential bound for this retry, less a random part of it.
+   * A wait before a retry as this policy draws it: the exponential bound for this retry, less a
+   * random part of it.
    *
    * @param retry the retry's number, 1 for the first retry
    * @return a duration between {@code (1 - jitter)} times the bound and the bound
@@ -182,15 +204,12 @@ public final class RetryPolicy {
     if (retry < 1) {
       throw new IllegalArgumentException("retry must be at least 1");
     }
-    long cap = maxBackoff.toNanos();
-    long bound = initialBackoff.toNanos();
-    for (int i = 1; i < retry && bound < cap; i++) {
-      bound = bound > cap / 2 ? cap : bound * 2;
+    Execution<Object> execution = Execution.of(failsafePolicy(-1));
+    ModelplaneException unavailable = new ServerException(503, "unavailable", null, null, null);
+    for (int i = 0; i < retry; i++) {
+      execution.recordException(unavailable);
     }
-    bound = Math.min(bound, cap);
-    RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
-    double factor = 1.0 - jitter * r.nextDouble();
-    return Duration.ofNanos(Math.round(bound * factor));
+    return execution.getDelay();
   }
 
   /**
@@ -258,38 +277,42 @@ public final class RetryPolicy {
   }
 
   private <T> T run(KeyedCall<T> call, String key) {
-    ModelplaneException first = null;
-    for (int attempt = 1; ; attempt++) {
+    Execution<Object> execution = Execution.of(failsafe);
+    ModelplaneException previous = null;
+    while (true) {
       ModelplaneException failure;
       try {
         return call.call(key);
       } catch (ApiException e) {
         failure = ModelplaneException.from(e, target);
       }
-      if (first == null) {
-        first = failure;
-      } else {
-        failure.addSuppressed(first);
-        first = failure;
+      if (previous != null) {
+        failure.addSuppressed(previous);
       }
-      if (attempt >= maxAttempts
-          || !isRetryable(failure)
-          || Thread.currentThread().isInterrupted()) {
+      previous = failure;
+      execution.recordException(failure);
+      if (execution.isComplete()) {
         throw failure;
       }
-      Duration wait = backoff(attempt);
-      Duration retryAfter = retryAfter(failure).orElse(Duration.ZERO);
-      if (retryAfter.compareTo(wait) > 0) {
-        wait = retryAfter.compareTo(maxBackoff) > 0 ? maxBackoff : retryAfter;
-      }
       try {
-        sleeper.sleep(wait);
+        sleeper.sleep(atLeastRetryAfter(execution.getDelay(), failure));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failure.addSuppressed(e);
         throw failure;
       }
     }
+  }
+
+  /**
+   * A numeric {@code Retry-After} longer than the backoff replaces it, up to {@code maxBackoff}.
+   */
+  private Duration atLeastRetryAfter(Duration backoff, ModelplaneException failure) {
+    Duration retryAfter = retryAfter(failure).orElse(Duration.ZERO);
+    if (retryAfter.compareTo(backoff) <= 0) {
+      return backoff;
+    }
+    return retryAfter.compareTo(maxBackoff) > 0 ? maxBackoff : retryAfter;
   }
 
   private static Optional<Duration> retryAfter(ModelplaneException e) {
@@ -340,7 +363,6 @@ public final class RetryPolicy {
     private Duration maxBackoff = Duration.ofSeconds(10);
     private double jitter = 0.5;
     private Sleeper sleeper = Sleeper.SYSTEM;
-    private RandomGenerator random;
 
     private Builder() {}
 
@@ -406,14 +428,16 @@ public final class RetryPolicy {
     }
 
     /**
-     * Sets the source of the jitter (default {@link ThreadLocalRandom#current()} of the calling
-     * thread). The policy may be shared between threads: the generator must then be thread-safe.
+     * Formerly the source of the jitter. The jitter is now drawn by Failsafe, which takes no
+     * generator: this setting is kept for source compatibility and has no effect.
      *
-     * @param random the generator
+     * @param random ignored
      * @return this builder
+     * @deprecated has no effect since the retries are Failsafe's; will be removed
      */
+    @Deprecated
     public Builder random(RandomGenerator random) {
-      this.random = Objects.requireNonNull(random, "random");
+      Objects.requireNonNull(random, "random");
       return this;
     }
 

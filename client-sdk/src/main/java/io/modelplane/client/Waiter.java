@@ -1,12 +1,12 @@
 package io.modelplane.client;
 
+import dev.failsafe.Execution;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -23,7 +23,9 @@ import java.util.function.Supplier;
  * not hold a {@link WaitTimeoutException} is thrown. A poll that fails (after the client's own
  * retries) ends the wait with its exception. A state that cannot move on its own (see {@link
  * #until(String, Duration, Supplier, Predicate, Function, Function, WaitListener)}) ends the wait
- * at once with a {@link WaitBlockedException}. A {@link WaitListener} sees every polled state.
+ * at once with a {@link WaitBlockedException}. A {@link WaitListener} sees every polled state. The
+ * delays are a <a href="https://failsafe.dev">Failsafe</a> retry policy's, as for {@link
+ * RetryPolicy the client's retries}.
  *
  * <p>Immutable and thread-safe. Time is read from a {@link Clock} (by default a monotonic one), and
  * waits go through a {@link Sleeper}: tests inject both.
@@ -39,6 +41,9 @@ public final class Waiter {
   private final Sleeper sleeper;
   private final Clock clock;
 
+  /** Every poll it is given is one not done yet: retry it, without limit (the timeout is ours). */
+  private final dev.failsafe.RetryPolicy<Object> delays;
+
   private Waiter(Builder b) {
     this.initialDelay = b.initialDelay;
     this.maxDelay = b.maxDelay.compareTo(b.initialDelay) < 0 ? b.initialDelay : b.maxDelay;
@@ -46,6 +51,14 @@ public final class Waiter {
     this.jitter = b.jitter;
     this.sleeper = b.sleeper;
     this.clock = b.clock;
+    this.delays =
+        JitteredBackoff.configure(
+                dev.failsafe.RetryPolicy.builder().handleResultIf(state -> true).withMaxRetries(-1),
+                initialDelay,
+                maxDelay,
+                multiplier,
+                jitter)
+            .build();
   }
 
   /**
@@ -179,7 +192,7 @@ public final class Waiter {
     }
     Instant start = clock.instant();
     Instant deadline = start.plus(timeout);
-    Duration delay = initialDelay;
+    Execution<Object> execution = Execution.of(delays);
     for (int polls = 1; ; polls++) {
       T state = poll.get();
       listener.onPoll(state, Duration.between(start, clock.instant()));
@@ -194,7 +207,8 @@ public final class Waiter {
       if (remaining.isNegative() || remaining.isZero()) {
         throw new WaitTimeoutException(description, timeout, polls, state, describe.apply(state));
       }
-      Duration wait = jittered(delay);
+      execution.recordResult(state);
+      Duration wait = execution.getDelay();
       if (wait.compareTo(remaining) > 0) {
         wait = remaining;
       }
@@ -205,18 +219,7 @@ public final class Waiter {
         throw new ModelplaneException(
             0, "interrupted while waiting for " + description, null, null, e);
       }
-      delay = next(delay);
     }
-  }
-
-  private Duration jittered(Duration delay) {
-    double factor = 1.0 - jitter * ThreadLocalRandom.current().nextDouble();
-    return Duration.ofNanos(Math.round(delay.toNanos() * factor));
-  }
-
-  private Duration next(Duration delay) {
-    double grown = delay.toNanos() * multiplier;
-    return grown >= maxDelay.toNanos() ? maxDelay : Duration.ofNanos(Math.round(grown));
   }
 
   /** Configures a {@link Waiter}; every setting starts at the default. */

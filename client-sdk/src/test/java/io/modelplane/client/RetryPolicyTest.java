@@ -39,7 +39,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -381,7 +380,7 @@ class RetryPolicyTest {
   }
 
   @Test
-  void backoffDoublesUpToTheMaximumAndJitterTakesOffAtMostItsShare() {
+  void backoffDoublesUpToTheMaximum() {
     RetryPolicy exact = policy().build();
     assertThat(List.of(exact.backoff(1), exact.backoff(2), exact.backoff(4), exact.backoff(30)))
         .containsExactly(
@@ -389,18 +388,46 @@ class RetryPolicyTest {
             Duration.ofMillis(200),
             Duration.ofMillis(800),
             Duration.ofSeconds(1));
+  }
 
-    RetryPolicy halfJitter = policy().jitter(0.5).random(fixed(0.999_999)).build();
-    assertThat(halfJitter.backoff(2)).isBetween(Duration.ofMillis(100), Duration.ofMillis(101));
-    RetryPolicy fullJitter = policy().jitter(1).random(fixed(0.25)).build();
-    assertThat(fullJitter.backoff(3)).isEqualTo(Duration.ofMillis(300));
+  @ParameterizedTest
+  @ValueSource(doubles = {0.2, 0.5, 1.0})
+  void jitterTakesOffAtMostItsShareAndNeverAddsToTheBound(double jitter) {
+    RetryPolicy policy = policy().jitter(jitter).build();
+    Duration bound = Duration.ofMillis(400); // the third retry's
+    Duration lowest = Duration.ofNanos((long) (bound.toNanos() * (1 - jitter)));
+    List<Duration> waits = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      waits.add(policy.backoff(3));
+    }
 
+    assertThat(waits).allSatisfy(w -> assertThat(w).isBetween(lowest.minusNanos(1), bound));
+    // Spread over the whole range, not stuck at one end (the chance of a false failure is nil).
+    Duration quarter = Duration.ofNanos((bound.toNanos() - lowest.toNanos()) / 4);
+    assertThat(waits).anySatisfy(w -> assertThat(w).isLessThan(lowest.plus(quarter)));
+    assertThat(waits).anySatisfy(w -> assertThat(w).isGreaterThan(bound.minus(quarter)));
+  }
+
+  @Test
+  void theDefaultPolicysWaitsStayWithinTheMaximum() {
     RetryPolicy defaults = RetryPolicy.defaults();
     for (int retry = 1; retry < 10; retry++) {
       assertThat(defaults.backoff(retry))
           .isLessThanOrEqualTo(defaults.maxBackoff())
           .isGreaterThanOrEqualTo(Duration.ZERO);
     }
+  }
+
+  @Test
+  void aRetryAfterLongerThanTheBackoffIsWaitedInFull() {
+    sequence(
+        () -> get(JOB),
+        status(503).withHeader("Retry-After", "1"),
+        okJson(Json.trainingJob(JOB_ID, "queued")));
+
+    client(policy().maxBackoff(Duration.ofSeconds(5)).build()).trainingJobs().get(JOB_ID);
+
+    assertThat(time.sleeps()).containsExactly(Duration.ofSeconds(1));
   }
 
   @Test
@@ -420,19 +447,5 @@ class RetryPolicyTest {
         .isEqualTo(Duration.ofSeconds(2));
     assertThat(RetryPolicy.none().retriesPosts()).isFalse();
     assertThat(RetryPolicy.defaults().toBuilder().build().maxAttempts()).isEqualTo(4);
-  }
-
-  private static RandomGenerator fixed(double value) {
-    return new RandomGenerator() {
-      @Override
-      public long nextLong() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public double nextDouble() {
-        return value;
-      }
-    };
   }
 }
