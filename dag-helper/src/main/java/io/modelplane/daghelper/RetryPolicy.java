@@ -2,12 +2,12 @@ package io.modelplane.daghelper;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.random.RandomGenerator;
 
 /**
  * How long and how often {@link WritebackClient} retries: exponential backoff with full jitter (the
  * n-th wait is uniformly random between zero and {@code min(maxBackoff, initialBackoff * 2^n)})
- * until {@code deadline} has passed since the first attempt.
+ * until {@code deadline} has passed since the first attempt. The decisions are those of a <a
+ * href="https://failsafe.dev">Failsafe</a> retry policy that this record configures.
  *
  * @param deadline the total time after which retrying stops
  * @param initialBackoff the upper bound of the first wait
@@ -60,14 +60,28 @@ public record RetryPolicy(Duration deadline, Duration initialBackoff, Duration m
     return new RetryPolicy(deadline, initialBackoff, maxBackoff);
   }
 
-  /** The wait before retry number {@code retry} (0 for the first retry). */
-  Duration backoff(int retry, RandomGenerator random) {
-    long cap = maxBackoff.toNanos();
-    long bound = initialBackoff.toNanos();
-    for (int i = 0; i < retry && bound < cap; i++) {
-      bound = bound > cap / 2 ? cap : bound * 2;
+  /**
+   * The Failsafe policy of a writeback: every attempt recorded is a failed one (network error, 429
+   * or a retryable 5xx), retried until the deadline. Failsafe's jitter factor {@code f} spreads a
+   * delay {@code d} over {@code d * (1 ± f)}: full jitter up to a bound is half the bound spread by
+   * ±100 %. A first wait beyond the deadline would be cut to it anyway (and Failsafe refuses a
+   * delay longer than the deadline), so the bounds start at most at the deadline.
+   */
+  dev.failsafe.RetryPolicy<Object> failsafe() {
+    Duration first = half(initialBackoff.compareTo(deadline) < 0 ? initialBackoff : deadline);
+    Duration max = half(maxBackoff);
+    dev.failsafe.RetryPolicyBuilder<Object> builder =
+        dev.failsafe.RetryPolicy.builder().handleResultIf(failedAttempt -> true);
+    if (first.compareTo(max) < 0) {
+      builder.withBackoff(first, max, 2.0);
+    } else {
+      builder.withDelay(first);
     }
-    return Duration.ofNanos(random.nextLong(Math.min(bound, cap) + 1));
+    return builder.withJitter(1.0).withMaxRetries(-1).withMaxDuration(deadline).build();
+  }
+
+  private static Duration half(Duration d) {
+    return Duration.ofNanos(Math.max(1, d.toNanos() / 2));
   }
 
   private static void positive(Duration d, String name) {

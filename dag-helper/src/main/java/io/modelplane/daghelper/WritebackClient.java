@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.failsafe.Execution;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -48,6 +48,7 @@ public final class WritebackClient {
   private final String baseUrl;
   private final String psk;
   private final RetryPolicy retryPolicy;
+  private final dev.failsafe.RetryPolicy<Object> retries;
   private final Consumer<String> log;
   private final HttpClient http;
   private final ObjectMapper mapper = new ObjectMapper();
@@ -80,6 +81,7 @@ public final class WritebackClient {
     }
     this.psk = psk;
     this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+    this.retries = retryPolicy.failsafe();
     this.log = Objects.requireNonNull(log, "log");
     Duration connectTimeout =
         retryPolicy.deadline().compareTo(CONNECT_TIMEOUT) < 0
@@ -214,6 +216,7 @@ public final class WritebackClient {
     }
     long start = System.nanoTime();
     long deadline = start + retryPolicy.deadline().toNanos();
+    Execution<Object> execution = Execution.of(retries);
     for (int attempt = 1; ; attempt++) {
       String problem;
       IOException networkError = null;
@@ -241,8 +244,9 @@ public final class WritebackClient {
         throw new ServerUnreachableException("interrupted while sending " + method + " " + path, e);
       }
 
+      execution.recordResult(problem);
       long remaining = deadline - System.nanoTime();
-      if (remaining <= 0) {
+      if (execution.isComplete() || remaining <= 0) {
         throw new ServerUnreachableException(
             String.format(
                 "gave up on %s %s after %d attempts in %d s; last: %s",
@@ -253,7 +257,7 @@ public final class WritebackClient {
                 problem),
             networkError);
       }
-      Duration wait = retryPolicy.backoff(attempt - 1, ThreadLocalRandom.current());
+      Duration wait = execution.getDelay();
       if (retryAfter != null && retryAfter.compareTo(wait) > 0) {
         wait = retryAfter;
       }
