@@ -3,6 +3,7 @@ package io.modelplane.server.executor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.server.background.BackgroundLoop;
 import io.modelplane.server.config.ExecutorConfig;
 import io.modelplane.server.service.ErrorMessages;
 import io.modelplane.server.service.SafeErrors;
@@ -11,15 +12,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
@@ -46,13 +45,8 @@ public final class LocalExecutor implements WorkExecutor, AutoCloseable {
   private final String platformPsk;
   private final Clock clock;
   private final Map<Long, Process> children = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService loop =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "modelplane-local-executor");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final BackgroundLoop loop =
+      new BackgroundLoop("modelplane-local-executor", "Local executor", LOG, this::pass);
   private volatile RunFailures failures = (dagId, dagRunId, reason) -> {};
   private volatile LocalSchedules schedules;
   private volatile URI serverUrl;
@@ -86,8 +80,7 @@ public final class LocalExecutor implements WorkExecutor, AutoCloseable {
     this.serverUrl = serverUrl;
     this.schedules = new LocalSchedules(jdbi, commands, this::enqueue, clock);
     recover();
-    long poll = config.pollInterval().toMillis();
-    loop.scheduleWithFixedDelay(this::passSafely, 0, poll, TimeUnit.MILLISECONDS);
+    loop.start(Duration.ZERO, config.pollInterval());
   }
 
   @Override
@@ -173,21 +166,9 @@ public final class LocalExecutor implements WorkExecutor, AutoCloseable {
     dispatch();
   }
 
-  private void passSafely() {
-    try {
-      pass();
-    } catch (RuntimeException e) {
-      LOG.warn("Local executor pass failed, will retry: {}", SafeErrors.describe(e));
-    }
-  }
-
   private void wake() {
-    if (serverUrl != null && !loop.isShutdown()) {
-      try {
-        loop.execute(this::passSafely);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        // stopping: the next start runs what is queued
-      }
+    if (serverUrl != null) {
+      loop.runSoon();
     }
   }
 
@@ -323,12 +304,7 @@ public final class LocalExecutor implements WorkExecutor, AutoCloseable {
   /** Stops scheduling, and ends the children still running: their runs fail with the reason. */
   @Override
   public void close() {
-    loop.shutdown();
-    try {
-      loop.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
     for (Map.Entry<Long, Process> child : Map.copyOf(children).entrySet()) {
       jdbi.withExtension(
               LocalRunDao.class,

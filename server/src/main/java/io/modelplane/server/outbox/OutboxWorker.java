@@ -1,5 +1,6 @@
 package io.modelplane.server.outbox;
 
+import io.modelplane.server.background.BackgroundLoop;
 import io.modelplane.server.executor.WorkExecutor;
 import io.modelplane.server.integration.airflow.AirflowException;
 import io.modelplane.server.service.ErrorMessages;
@@ -9,10 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +34,8 @@ public final class OutboxWorker implements AutoCloseable {
   private final OutboxListener dataJobs;
   private final Clock clock;
   private final OutboxSettings settings;
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "modelplane-outbox");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final OutboxBackoff backoff;
+  private final BackgroundLoop loop;
 
   /**
    * Poll interval, first backoff, attempt limit, how long a claim lasts, and after how long a
@@ -85,11 +77,12 @@ public final class OutboxWorker implements AutoCloseable {
     this.trainingJobs = trainingJobs;
     this.clock = clock;
     this.settings = settings;
+    this.backoff = new OutboxBackoff(settings.initialBackoff());
+    this.loop = new BackgroundLoop("modelplane-outbox", "Outbox", LOG, this::drain);
   }
 
   public void start() {
-    long poll = settings.pollInterval().toMillis();
-    executor.scheduleWithFixedDelay(this::drainSafely, poll, poll, TimeUnit.MILLISECONDS);
+    loop.start(settings.pollInterval(), settings.pollInterval());
   }
 
   /** Performs every due task once; returns how many were attempted. */
@@ -113,14 +106,6 @@ public final class OutboxWorker implements AutoCloseable {
       }
     }
     return attempted;
-  }
-
-  private void drainSafely() {
-    try {
-      drain();
-    } catch (RuntimeException e) {
-      LOG.warn("Outbox pass failed, will retry: {}", SafeErrors.describe(e));
-    }
   }
 
   private void process(OutboxTaskRow row, int attempt) {
@@ -160,7 +145,7 @@ public final class OutboxWorker implements AutoCloseable {
       if (isPermanent(task.kind(), e) || attempt >= settings.maxAttempts()) {
         fail(row, task, reason, attempt);
       } else {
-        Instant next = now().plus(backoff(attempt));
+        Instant next = now().plus(backoff.afterFailed(attempt));
         jdbi.useExtension(OutboxDao.class, dao -> dao.retryLater(row.taskId(), reason, next));
         LOG.info(
             "Outbox task {} ({}) attempt {} failed, retrying at {}: {}",
@@ -298,12 +283,6 @@ public final class OutboxWorker implements AutoCloseable {
     return ErrorMessages.truncate(reason);
   }
 
-  private Duration backoff(int attempts) {
-    long base = settings.initialBackoff().toMillis() << Math.min(attempts - 1, 10);
-    long capped = Math.min(base, 60_000);
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
-  }
-
   private void finish(OutboxTaskRow row, String state, String error) {
     jdbi.useExtension(OutboxDao.class, dao -> dao.finish(row.taskId(), state, error, now()));
   }
@@ -314,11 +293,6 @@ public final class OutboxWorker implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      executor.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
   }
 }

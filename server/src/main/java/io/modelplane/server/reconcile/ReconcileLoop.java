@@ -1,5 +1,6 @@
 package io.modelplane.server.reconcile;
 
+import io.modelplane.server.background.BackgroundLoop;
 import io.modelplane.server.config.ReconcileConfig;
 import io.modelplane.server.db.ReconcileDao;
 import io.modelplane.server.integration.airflow.AirflowClient;
@@ -13,9 +14,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +38,8 @@ public final class ReconcileLoop implements AutoCloseable {
   private final DeploymentRuns deploymentRuns;
   private final Clock clock;
   private final ReconcileConfig config;
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "modelplane-reconcile");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final BackgroundLoop loop =
+      new BackgroundLoop("modelplane-reconcile", "Reconcile", LOG, this::runAndLog);
 
   public ReconcileLoop(
       Jdbi jdbi,
@@ -64,8 +57,7 @@ public final class ReconcileLoop implements AutoCloseable {
   }
 
   public void start() {
-    long every = config.interval().toMillis();
-    executor.scheduleWithFixedDelay(this::runSafely, every, every, TimeUnit.MILLISECONDS);
+    loop.start(config.interval(), config.interval());
   }
 
   /** One pass over every silent job and run; returns how many it ended. */
@@ -153,24 +145,15 @@ public final class ReconcileLoop implements AutoCloseable {
 
   private record Outcome(boolean succeeded, String reason) {}
 
-  private void runSafely() {
-    try {
-      int ended = runOnce();
-      if (ended > 0) {
-        LOG.info("Reconcile: ended {} silent jobs and runs", ended);
-      }
-    } catch (RuntimeException e) {
-      LOG.warn("Reconcile pass failed, will retry: {}", SafeErrors.describe(e));
+  private void runAndLog() {
+    int ended = runOnce();
+    if (ended > 0) {
+      LOG.info("Reconcile: ended {} silent jobs and runs", ended);
     }
   }
 
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      executor.awaitTermination(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
   }
 }
