@@ -259,6 +259,34 @@ class WaiterTest {
   }
 
   @Test
+  void aMaximumEqualToTheFirstDelayOrAMultiplierOfOnePollsAtAFixedPace() {
+    for (Waiter fixed :
+        List.of(waiter().maxDelay(Duration.ofSeconds(1)).build(), waiter().multiplier(1).build())) {
+      Iterator<Integer> values = List.of(1, 2, 3, 4).iterator();
+
+      assertThat(fixed.until("4", Duration.ofMinutes(1), values::next, v -> v == 4)).isEqualTo(4);
+    }
+
+    assertThat(time.sleeps()).hasSize(6).containsOnly(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void theJitterOfADelayNeverLengthensItNorTakesOffMoreThanItsShare() {
+    Waiter jittery = waiter().jitter(0.2).build();
+    Iterator<Integer> values = java.util.stream.IntStream.range(0, 400).iterator();
+
+    jittery.until("399", Duration.ofDays(1), values::next, v -> v == 399);
+
+    List<Duration> sleeps = time.sleeps();
+    assertThat(sleeps.subList(0, 1))
+        .allSatisfy(d -> assertThat(d).isBetween(Duration.ofMillis(800), Duration.ofSeconds(1)));
+    assertThat(sleeps.subList(3, sleeps.size()))
+        .allSatisfy(d -> assertThat(d).isBetween(Duration.ofMillis(3_200), Duration.ofSeconds(4)))
+        .anySatisfy(d -> assertThat(d).isLessThan(Duration.ofMillis(3_400)))
+        .anySatisfy(d -> assertThat(d).isGreaterThan(Duration.ofMillis(3_800)));
+  }
+
+  @Test
   void zeroTimeoutPollsOnce() {
     assertThatThrownBy(() -> waiter().build().until("x", Duration.ZERO, () -> "state", s -> false))
         .isInstanceOf(WaitTimeoutException.class)
