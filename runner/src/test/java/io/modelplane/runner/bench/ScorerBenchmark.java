@@ -41,7 +41,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ScorerBenchmark {
 
-  private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
 
   private ScorerBenchmark() {}
 

@@ -30,11 +30,14 @@ public final class ModelStaging implements AutoCloseable {
 
   private final SparkSession spark;
   private final Optional<String> stagingRoot;
+  private final Optional<String> impossible;
   private org.apache.hadoop.fs.Path staged;
 
-  private ModelStaging(SparkSession spark, Optional<String> stagingRoot) {
+  private ModelStaging(
+      SparkSession spark, Optional<String> stagingRoot, Optional<String> impossible) {
     this.spark = spark;
     this.stagingRoot = stagingRoot;
+    this.impossible = impossible;
   }
 
   /** Staging below the settings' warehouse for this run ({@code runId} names the folder). */
@@ -44,14 +47,17 @@ public final class ModelStaging implements AutoCloseable {
     boolean local = spark.sparkContext().master().startsWith("local");
     if (lower.startsWith("s3://") || lower.startsWith("s3a://")) {
       if (!hasS3a()) {
-        if (local) {
-          return new ModelStaging(spark, Optional.empty());
-        }
-        throw new RunnerException(
-            "a spark-flavor model must be staged where the executors can read it, and the"
-                + " warehouse "
-                + warehouse
-                + " needs Hadoop's S3A (hadoop-aws) on the class path for that");
+        // Only a spark-flavor model needs staging: the refusal waits for stage().
+        return new ModelStaging(
+            spark,
+            Optional.empty(),
+            local
+                ? Optional.empty()
+                : Optional.of(
+                    "a spark-flavor model must be staged where the executors can read it, and the"
+                        + " warehouse "
+                        + warehouse
+                        + " needs Hadoop's S3A (hadoop-aws) on the class path for that"));
       }
       warehouse = "s3a://" + warehouse.substring(warehouse.indexOf("://") + 3);
       configureS3a(spark.sparkContext().hadoopConfiguration(), settings.s3());
@@ -61,7 +67,9 @@ public final class ModelStaging implements AutoCloseable {
             + "-"
             + UUID.randomUUID().toString().substring(0, 8);
     return new ModelStaging(
-        spark, Optional.of(stripSlash(warehouse) + "/_modelplane/staging/" + folder));
+        spark,
+        Optional.of(stripSlash(warehouse) + "/_modelplane/staging/" + folder),
+        Optional.empty());
   }
 
   /**
@@ -69,6 +77,9 @@ public final class ModelStaging implements AutoCloseable {
    * folder itself when nothing is staged.
    */
   String stage(Path localFolder) {
+    if (impossible.isPresent()) {
+      throw new RunnerException(impossible.get());
+    }
     if (stagingRoot.isEmpty()) {
       return localFolder.toUri().toString();
     }
