@@ -3,6 +3,7 @@ package io.modelplane.runner.score;
 import io.modelplane.runner.RunnerException;
 import io.modelplane.runner.mlflow.MlflowClient;
 import io.modelplane.runner.score.model.ModelFormats;
+import io.modelplane.runner.score.model.ModelStaging;
 import io.modelplane.runner.score.model.ScoringModel;
 import io.modelplane.runner.spark.RunnerSettings;
 import io.modelplane.runner.spark.SparkSessions;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -57,7 +59,9 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Option(
       names = "--run-tags-json",
-      description = "the run's tags as the DAG passes them (accepted; not written)")
+      description =
+          "the run's tags as the DAG passes them (a JSON object): written to the summary of the"
+              + " target's commit as modelplane.run-tag.<key>")
   String runTagsJson;
 
   @Option(
@@ -82,6 +86,7 @@ public final class ScoreCommand implements Callable<Integer> {
     ScoredRows.checkColumnNames(deployment.entityColumns(), deployment.partitionColumn());
     Optional<Long> snapshot = snapshot().or(deployment::snapshotId);
     Instant scoredAt = ScoredAt.of(logicalDate, Instant::now);
+    RunTags tags = RunTags.parse(runTagsJson);
     String modelLabel =
         "model '" + deployment.modelName() + "' version " + deployment.modelVersion();
 
@@ -89,10 +94,18 @@ public final class ScoreCommand implements Callable<Integer> {
     Path modelFolder =
         new ModelVersionDownload(MlflowClient.fromSettings(settings.mlflow()))
             .download(deployment.modelName(), deployment.modelVersion(), modelLabel);
-    // Deleted only after the write: a Spark ML pipeline reads some of its stages' data (an
-    // imputer's surrogates) lazily from the folder while it scores.
-    try {
-      ScoringModel model = ModelFormats.load(modelFolder, modelLabel);
+    // A spark-flavor model is staged on the warehouse's file system for the executors and
+    // deleted only after the write: a Spark ML pipeline reads some of its stages' data (an
+    // imputer's surrogates) lazily while it scores.
+    try (ModelStaging staging = ModelStaging.forRun(spark, settings, runId)) {
+      ScoringModel model;
+      try {
+        model = ModelFormats.load(modelFolder, modelLabel, staging);
+      } finally {
+        if (staging.stagedLocation().isPresent()) {
+          ModelVersionDownload.delete(modelFolder);
+        }
+      }
       Dataset<Row> source =
           new SourceRows(spark)
               .read(
@@ -102,7 +115,13 @@ public final class ScoreCommand implements Callable<Integer> {
                   deployment.entityColumns(),
                   model.featureColumns());
       Dataset<Row> scored = ScoredRows.of(model.score(source), deployment, runId, scoredAt);
-      long rows = new TargetTable(spark).write(scored, deployment, scoredAt);
+      // The commit's snapshot summary carries the run id and tags (Iceberg reads them from this
+      // thread when the write commits).
+      long rows =
+          CommitMetadata.withCommitProperties(
+              tags.commitProperties(runId),
+              () -> new TargetTable(spark).write(scored, deployment, scoredAt),
+              RuntimeException.class);
       writeResult(rows);
       spec.commandLine()
           .getOut()

@@ -41,7 +41,10 @@ public final class SourceRows {
       List<String> entityColumns,
       Collection<String> featureColumns) {
     Optional<Column> filter = filterSql.map(sql -> FilterExpression.parse(spark, sql));
-    Dataset<Row> rows = tables.read(source, snapshotId);
+    // One read task per core at least: scoring costs CPU per row, and Iceberg would otherwise
+    // pack a table of a few small files into a single task.
+    Dataset<Row> rows =
+        tables.readInTasks(source, snapshotId, spark.sparkContext().defaultParallelism());
     Set<String> present = new LinkedHashSet<>(Arrays.asList(rows.columns()));
     Set<String> needed = new LinkedHashSet<>(entityColumns);
     needed.addAll(featureColumns);

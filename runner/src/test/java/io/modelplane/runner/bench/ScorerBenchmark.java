@@ -1,6 +1,10 @@
 package io.modelplane.runner.bench;
 
+import com.microsoft.azure.synapse.ml.lightgbm.LightGBMClassificationModel;
+import com.microsoft.azure.synapse.ml.lightgbm.LightGBMClassifier;
 import io.modelplane.runner.RunnerMain;
+import io.modelplane.runner.mlflow.MlflowClient;
+import io.modelplane.runner.mlflow.MlflowRecords.RunInfo;
 import io.modelplane.runner.spark.RunnerSettings;
 import io.modelplane.runner.spark.SparkSessions;
 import io.modelplane.testsupport.mlflow.MlflowStandIn;
@@ -8,6 +12,7 @@ import io.modelplane.testsupport.mlflow.PythonModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +22,14 @@ import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
+import ml.dmlc.xgboost4j.scala.spark.XGBoostClassifier;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -28,7 +41,7 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ScorerBenchmark {
 
-  private static final int ROUNDS = 2;
+  private static final int ROUNDS = Integer.getInteger("bench.rounds", 2);
 
   private ScorerBenchmark() {}
 
@@ -55,56 +68,101 @@ public final class ScorerBenchmark {
           .writeTo("bench.crm.customers")
           .using("iceberg")
           .create();
-      String version =
-          mlflow
-              .registerPythonModel(
-                  PythonModel.xgboost("bench-churn", "ubj", booster(), List.of("f1", "f2")))
-              .version();
-      String deployment = deploymentJson(version, "bench.crm.%s");
+      List<String> flavors =
+          List.of(System.getProperty("bench.flavors", "xgboost,lightgbm,spark").split(","));
+      Map<String, String> versions = new java.util.LinkedHashMap<>();
+      for (String flavor : flavors) {
+        versions.put(flavor, register(mlflow, spark, flavor));
+      }
+      // The copy reads as Spark plans it by default: Iceberg packs the source's few small files
+      // into one read task. The scorer plans at least one task per core (SourceRows); the second
+      // copy reads with the same split size, for reference.
+      long splitSize = scorerSplitSize(spark, rows);
+      System.out.printf("scorer's read split size: %d bytes%n", splitSize);
 
-      double bestCopy = Double.MAX_VALUE;
-      double bestScore = Double.MAX_VALUE;
+      Map<String, double[]> best = new java.util.LinkedHashMap<>();
       for (int round = 1; round <= ROUNDS; round++) {
-        long start = System.nanoTime();
-        spark
-            .table("bench.crm.customers")
-            .writeTo("bench.crm.copy_" + round)
-            .using("iceberg")
-            .create();
-        double copy = seconds(start);
-        start = System.nanoTime();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code =
-            RunnerMain.run(
-                settings,
-                new PrintWriter(out),
-                new PrintWriter(err),
-                "score",
-                "--deployment-json",
-                String.format(deployment, "scores_" + round),
-                "--run-id",
-                "bench__" + round,
-                "--logical-date",
-                "2026-01-01T00:00:00+00:00");
-        double score = seconds(start);
-        if (code != 0) {
-          throw new IllegalStateException("score failed: " + err);
-        }
+        final int current = round;
+        double[] copy =
+            measure(
+                () ->
+                    spark
+                        .table("bench.crm.customers")
+                        .writeTo("bench.crm.copy_" + current)
+                        .using("iceberg")
+                        .create());
+        keepBest(best, "spark copy", copy);
+        double[] splitCopy =
+            measure(
+                () ->
+                    spark
+                        .read()
+                        .option("split-size", splitSize)
+                        .table("bench.crm.customers")
+                        .writeTo("bench.crm.split_copy_" + current)
+                        .using("iceberg")
+                        .create());
+        keepBest(best, "spark copy, scorer's split", splitCopy);
         System.out.printf(
-            "round %d: spark copy %.1f s, scorer %.1f s (%s)%n",
-            round, copy, score, out.toString().strip());
-        bestCopy = Math.min(bestCopy, copy);
-        bestScore = Math.min(bestScore, score);
+            "round %d: spark copy %.1f s (%.1f s CPU), with the scorer's split %.1f s (%.1f s CPU)%n",
+            round, copy[0], copy[1], splitCopy[0], splitCopy[1]);
+        for (Map.Entry<String, String> model : versions.entrySet()) {
+          String deployment =
+              String.format(
+                  deploymentJson(model.getKey(), model.getValue(), "bench.crm.%s"),
+                  "scores_" + model.getKey() + "_" + round);
+          StringWriter out = new StringWriter();
+          StringWriter err = new StringWriter();
+          int[] code = new int[1];
+          double[] scored =
+              measure(
+                  () ->
+                      code[0] =
+                          RunnerMain.run(
+                              settings,
+                              new PrintWriter(out),
+                              new PrintWriter(err),
+                              "score",
+                              "--deployment-json",
+                              deployment,
+                              "--run-id",
+                              "bench__" + current,
+                              "--logical-date",
+                              "2026-01-01T00:00:00+00:00"));
+          if (code[0] != 0) {
+            throw new IllegalStateException("score failed: " + err);
+          }
+          keepBest(best, "scorer " + model.getKey(), scored);
+          System.out.printf(
+              "round %d: scorer %s %.1f s (%.1f s CPU) (%s)%n",
+              round, model.getKey(), scored[0], scored[1], out.toString().strip());
+        }
       }
       System.out.printf("rows = %d, master = local[2], best of %d rounds%n", rows, ROUNDS);
-      System.out.printf("spark_copy: %.1f s, %.0f rows/s%n", bestCopy, rows / bestCopy);
-      System.out.printf("scorer: %.1f s, %.0f rows/s%n", bestScore, rows / bestScore);
-      System.out.printf("scorer_vs_spark_copy = %.2f%n", bestCopy / bestScore);
+      best.forEach(
+          (name, figures) ->
+              System.out.printf(
+                  "%s: %.1f s, %.0f rows/s; %.1f s CPU (process, all threads)%n",
+                  name, figures[0], rows / figures[0], figures[1]));
+      double copyWall = best.get("spark copy")[0];
+      double copyCpu = best.get("spark copy")[1];
+      for (String flavor : versions.keySet()) {
+        double[] scorer = best.get("scorer " + flavor);
+        System.out.printf(
+            "scorer_vs_spark_copy%s = %.2f (by CPU time: %.2f)%n",
+            flavor.equals("xgboost") ? "" : "[" + flavor + "]",
+            copyWall / scorer[0],
+            copyCpu / scorer[1]);
+      }
 
       Path jar = Path.of(System.getProperty("bench.runner.jar", "target/modelplane-runner.jar"));
       if (Files.isRegularFile(jar)) {
-        scorerProcess(jar, env, String.format(deployment, "scores_process"));
+        scorerProcess(
+            jar,
+            env,
+            String.format(
+                deploymentJson(flavors.get(0), versions.get(flavors.get(0)), "bench.crm.%s"),
+                "scores_process"));
       } else {
         System.out.println("scorer process: skipped, " + jar + " is not built");
       }
@@ -172,9 +230,11 @@ public final class ScorerBenchmark {
     return booster.toByteArray("ubj");
   }
 
-  private static String deploymentJson(String version, String targetPattern) {
+  private static String deploymentJson(String flavor, String version, String targetPattern) {
     String target = targetPattern.substring(targetPattern.lastIndexOf('.') + 1);
-    return ("{\"model_name\":\"bench-churn\",\"name\":\"bench\",\"model_version\":\""
+    return ("{\"model_name\":\"bench-"
+            + flavor
+            + "\",\"name\":\"bench\",\"model_version\":\""
             + version
             + "\","
             + "\"source\":{\"catalog\":\"bench\",\"schema\":\"crm\",\"table\":\"customers\","
@@ -185,6 +245,121 @@ public final class ScorerBenchmark {
             + "\"entity_columns\":[\"customer_id\"],\"rerun_behavior\":\"overwrite_partition\","
             + "\"partition_column\":\"scored_at\"}")
         .replace("%s", "%s");
+  }
+
+  /** Wall seconds and the process's CPU seconds (all threads, JIT and GC included) of a step. */
+  private static double[] measure(Step step) throws Exception {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long cpu = os.getProcessCpuTime();
+    long start = System.nanoTime();
+    step.run();
+    return new double[] {seconds(start), (os.getProcessCpuTime() - cpu) / 1e9};
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private static void keepBest(Map<String, double[]> best, String name, double[] figures) {
+    best.merge(name, figures, (a, b) -> a[0] <= b[0] ? a : b);
+  }
+
+  /** The split size SourceRows plans for the source on this session (data size / parallelism). */
+  private static long scorerSplitSize(SparkSession spark, int rows) throws Exception {
+    org.apache.iceberg.Table table =
+        org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark, "bench.crm.customers");
+    long bytes = Long.parseLong(table.currentSnapshot().summary().get("total-files-size"));
+    return Math.max(1L << 20, bytes / spark.sparkContext().defaultParallelism());
+  }
+
+  /** Registers the benchmark's model in one flavor; returns its version. */
+  private static String register(MlflowStandIn mlflow, SparkSession spark, String flavor)
+      throws Exception {
+    switch (flavor) {
+      case "xgboost":
+        return mlflow
+            .registerPythonModel(
+                PythonModel.xgboost("bench-xgboost", "ubj", booster(), List.of("f1", "f2")))
+            .version();
+      case "lightgbm":
+        {
+          LightGBMClassifier classifier = new LightGBMClassifier();
+          classifier.setFeaturesCol("fv");
+          classifier.setLabelCol("label");
+          classifier.setNumIterations(50);
+          classifier.setNumThreads(1);
+          LightGBMClassificationModel trained = classifier.fit(trainingRows(spark).coalesce(1));
+          return mlflow
+              .registerPythonModel(
+                  PythonModel.lightgbm(
+                      "bench-lightgbm",
+                      trained.getNativeModel().getBytes(StandardCharsets.UTF_8),
+                      List.of("f1", "f2")))
+              .version();
+        }
+      case "spark":
+        {
+          // What runner train logs for XGBoost, in short: a PipelineModel whose last stage is
+          // XGBoost4J-Spark's model (50 trees, depth 6), in MLflow's spark flavor, the features
+          // padded with twice as many constant ones so that every vector stays dense (as train
+          // does: XGBoost4J-Spark fails on an all-zero sparse vector).
+          XGBoostClassifier xgboost = new XGBoostClassifier();
+          org.apache.spark.ml.param.Params params = xgboost;
+          params.set("featuresCol", "fv");
+          params.set("labelCol", "label");
+          xgboost.setNumRound(50);
+          xgboost.setMaxDepth(6);
+          xgboost.setNumWorkers(1);
+          PipelineModel pipeline =
+              new Pipeline()
+                  .setStages(
+                      new PipelineStage[] {
+                        new SQLTransformer()
+                            .setStatement(
+                                "SELECT *, 1.0 AS p1, 1.0 AS p2, 1.0 AS p3, 1.0 AS p4 FROM __THIS__"),
+                        new VectorAssembler()
+                            .setInputCols(new String[] {"f1", "f2", "p1", "p2", "p3", "p4"})
+                            .setOutputCol("fv"),
+                        xgboost
+                      })
+                  .fit(spark.range(1, 2001).selectExpr(GENERATED));
+          Path folder = Files.createTempDirectory("bench-spark-model-");
+          pipeline.write().overwrite().save(folder.resolve("sparkml").toString());
+          Files.writeString(
+              folder.resolve("MLmodel"),
+              "artifact_path: model\nflavors:\n  spark:\n    model_class:"
+                  + " pyspark.ml.pipeline.PipelineModel\n    model_data: sparkml\n"
+                  + "    pyspark_version: 3.5.6\nmetadata:\n  modelplane_feature_columns:\n"
+                  + "  - f1\n  - f2\nmlflow_version: 2.16.0\n");
+          MlflowClient client = MlflowClient.builder(mlflow.url()).build();
+          String experiment = client.getOrCreateExperiment("bench");
+          RunInfo run = client.createRun(experiment, "train", System.currentTimeMillis(), Map.of());
+          String source = run.artifactUri() + "/model";
+          client.uploadArtifacts(source, folder);
+          client.getOrCreateRegisteredModel("bench-spark");
+          return client.createModelVersion("bench-spark", source, run.runId()).version();
+        }
+      default:
+        throw new IllegalArgumentException(
+            "bench.flavors: xgboost, lightgbm or spark, not " + flavor);
+    }
+  }
+
+  private static final String[] GENERATED = {
+    "id AS customer_id",
+    "CAST((id % 97) / 10.0 AS DOUBLE) AS f1",
+    "CAST(((id * 7) % 31) / 3.0 AS DOUBLE) AS f2",
+    "CASE WHEN (id % 97) / 10.0 + 0.5 * ((id * 7) % 31) / 3.0 > 7.5 THEN 1.0 ELSE 0.0 END AS label"
+  };
+
+  private static VectorAssembler assembler() {
+    return new VectorAssembler().setInputCols(new String[] {"f1", "f2"}).setOutputCol("fv");
+  }
+
+  private static Dataset<Row> trainingRows(SparkSession spark) {
+    return assembler().transform(spark.range(1, 2001).selectExpr(GENERATED));
   }
 
   private static double seconds(long start) {

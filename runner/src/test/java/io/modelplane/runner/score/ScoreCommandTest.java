@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
@@ -63,14 +65,30 @@ class ScoreCommandTest {
             "overwrite_partition");
     Path result = folder.resolve("result.json");
 
-    Outcome first = score(settings, deployment, "scheduled__day1", DAY_1, "", result);
+    Outcome first =
+        score(
+            settings,
+            deployment,
+            "scheduled__day1",
+            DAY_1,
+            "",
+            result,
+            "{\"reason\": \"backfill\", \"ticket\": \"OPS-1\"}");
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(Files.readString(result)).isEqualToIgnoringWhitespace("{\"rows_scored\": 200}");
     assertThat(count("scores.churn")).isEqualTo(200);
+    assertModelWasStagedInTheWarehouseAndRemoved(first.out(), "scheduled__day1");
+    assertThat(latestSummary("scores.churn"))
+        .containsEntry("modelplane.airflow-run-id", "scheduled__day1")
+        .containsEntry("modelplane.run-tag.reason", "backfill")
+        .containsEntry("modelplane.run-tag.ticket", "OPS-1");
 
     ScoringFixture.appendSource(settings, "crm.customers", 401, 100);
     Outcome rerun = score(settings, deployment, "scheduled__day1", DAY_1, "", result);
     assertThat(rerun.exitCode()).as(rerun.err()).isZero();
+    assertThat(latestSummary("scores.churn"))
+        .containsEntry("modelplane.airflow-run-id", "scheduled__day1")
+        .doesNotContainKey("modelplane.run-tag.reason");
     assertThat(Files.readString(result)).isEqualToIgnoringWhitespace("{\"rows_scored\": 250}");
     assertThat(countByRun("scores.churn"))
         .containsExactlyInAnyOrderEntriesOf(Map.of("scheduled__day1", 250L));
@@ -110,12 +128,16 @@ class ScoreCommandTest {
             "append_dedup");
 
     for (String run : List.of("manual__a", "manual__a", "manual__b")) {
-      Outcome outcome = score(settings, deployment, run, DAY_1, "", null);
+      Outcome outcome =
+          score(settings, deployment, run, DAY_1, "", null, "{\"requested_by\": \"" + run + "\"}");
       assertThat(outcome.exitCode()).as(outcome.err()).isZero();
       assertThat(outcome.out()).startsWith("scored 300 rows of " + catalog + ".crm.customers");
     }
     assertThat(countByRun("scores.dedup"))
         .containsExactlyInAnyOrderEntriesOf(Map.of("manual__b", 300L));
+    assertThat(latestSummary("scores.dedup"))
+        .containsEntry("modelplane.airflow-run-id", "manual__b")
+        .containsEntry("modelplane.run-tag.requested_by", "manual__b");
     assertPredictionsOfThePipeline("scores.dedup", "manual__b");
 
     String second = ScoringFixture.registerSparkModel(mlflow, "churn", pipeline);
@@ -191,6 +213,35 @@ class ScoreCommandTest {
   }
 
   /** Every row of the run holds the pipeline's own prediction and positive-class probability. */
+  /**
+   * The pipeline was loaded from a copy below {@code <warehouse>/_modelplane/staging/} (where a
+   * cluster's executors can read it; the scorer names the location it loaded), and that copy is
+   * gone after the write.
+   */
+  private void assertModelWasStagedInTheWarehouseAndRemoved(String out, String runId) {
+    Matcher loaded = Pattern.compile("read from (\\S+)\\)").matcher(out);
+    assertThat(loaded.find()).as(out).isTrue();
+    String staging =
+        new org.apache.hadoop.fs.Path(settings.warehouseLocation() + "/_modelplane/staging") + "/";
+    assertThat(loaded.group(1)).startsWith(staging + runId + "-").endsWith("/sparkml");
+    Path stagingFolder = Path.of(java.net.URI.create(staging));
+    assertThat(stagingFolder).isDirectory();
+    assertThat(stagingFolder.toFile().list()).isEmpty();
+  }
+
+  /** The snapshot summary of the table's latest commit. */
+  private Map<String, String> latestSummary(String table) {
+    return spark
+        .sql(
+            "SELECT summary FROM "
+                + catalog
+                + "."
+                + table
+                + ".snapshots ORDER BY committed_at DESC LIMIT 1")
+        .first()
+        .getJavaMap(0);
+  }
+
   private void assertPredictionsOfThePipeline(String table, String runId) {
     Map<Integer, double[]> expected = new HashMap<>();
     for (Row row :

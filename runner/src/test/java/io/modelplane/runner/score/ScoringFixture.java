@@ -192,7 +192,7 @@ final class ScoringFixture {
     }
   }
 
-  /** Runs {@code score} in this JVM as the DAG runs it. */
+  /** Runs {@code score} in this JVM as the DAG runs it, with no run tags ({@code {}}). */
   static Outcome score(
       RunnerSettings settings,
       String deploymentJson,
@@ -200,6 +200,18 @@ final class ScoringFixture {
       String logicalDate,
       String snapshotId,
       Path resultFile) {
+    return score(settings, deploymentJson, runId, logicalDate, snapshotId, resultFile, "{}");
+  }
+
+  /** Runs {@code score} in this JVM as the DAG runs it, with the run's tags as JSON. */
+  static Outcome score(
+      RunnerSettings settings,
+      String deploymentJson,
+      String runId,
+      String logicalDate,
+      String snapshotId,
+      Path resultFile,
+      String runTagsJson) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -211,7 +223,7 @@ final class ScoringFixture {
                 "--run-id",
                 runId,
                 "--run-tags-json",
-                "{}",
+                runTagsJson,
                 "--logical-date",
                 logicalDate));
     if (resultFile != null) {

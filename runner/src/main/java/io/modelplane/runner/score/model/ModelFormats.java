@@ -22,8 +22,9 @@ public final class ModelFormats {
    * Loads the model in a downloaded {@code model/} directory.
    *
    * @param modelLabel names the model version in messages ({@code model 'churn' version 3})
+   * @param staging where a {@code spark}-flavor model is read from by the executors
    */
-  public static ScoringModel load(Path directory, String modelLabel) {
+  public static ScoringModel load(Path directory, String modelLabel, ModelStaging staging) {
     MlflowModelFiles mlmodel;
     try {
       mlmodel = MlflowModelFiles.read(directory);
@@ -32,7 +33,7 @@ public final class ModelFormats {
     }
     try {
       if (mlmodel.hasFlavor("spark")) {
-        return SparkFlavor.load(mlmodel, modelLabel);
+        return SparkFlavor.load(mlmodel, staging);
       }
       if (mlmodel.hasFlavor("xgboost")) {
         return XgboostFlavor.load(mlmodel, modelLabel);

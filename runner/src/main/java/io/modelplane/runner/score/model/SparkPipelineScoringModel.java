@@ -11,10 +11,12 @@ final class SparkPipelineScoringModel implements ScoringModel {
 
   private final PipelineModel pipeline;
   private final List<String> featureColumns;
+  private final String location;
 
-  SparkPipelineScoringModel(PipelineModel pipeline, List<String> featureColumns) {
+  SparkPipelineScoringModel(PipelineModel pipeline, List<String> featureColumns, String location) {
     this.pipeline = pipeline;
     this.featureColumns = List.copyOf(featureColumns);
+    this.location = location;
   }
 
   @Override
@@ -29,6 +31,9 @@ final class SparkPipelineScoringModel implements ScoringModel {
 
   @Override
   public String describe() {
-    return "spark flavor, PipelineModel with " + pipeline.stages().length + " stages";
+    return "spark flavor, PipelineModel with "
+        + pipeline.stages().length
+        + " stages read from "
+        + location;
   }
 }

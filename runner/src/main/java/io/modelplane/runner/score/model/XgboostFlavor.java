@@ -7,19 +7,15 @@ import io.modelplane.runner.mlflow.MlflowModelFiles;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 import ml.dmlc.xgboost4j.scala.Booster;
 import ml.dmlc.xgboost4j.scala.XGBoost;
-import ml.dmlc.xgboost4j.scala.spark.XGBoostClassificationModel;
-import ml.dmlc.xgboost4j.scala.spark.XGBoostRegressionModel;
-import org.apache.spark.ml.Transformer;
-import scala.Option;
 
 /**
  * MLflow's {@code xgboost} flavor: a booster file ({@code model.xgb}, {@code .json} or {@code
- * .ubj}) loaded with XGBoost4J and wrapped in XGBoost4J-Spark's model class. The objective in the
- * booster's own configuration decides classifier or regressor.
+ * .ubj}) loaded with XGBoost4J and predicted in batches per partition ({@link
+ * XgboostScoringModel}). The objective in the booster's own configuration decides classifier or
+ * regressor.
  */
 final class XgboostFlavor {
 
@@ -48,28 +44,34 @@ final class XgboostFlavor {
     }
     String objective = learner.path("objective").path("name").asText("");
     int numClass = learner.path("learner_model_param").path("num_class").asInt(0);
-    String uid = "xgboost_" + UUID.randomUUID().toString().replace("-", "");
-    Transformer model;
+    XgboostBatchPredictions.Output output;
     String family;
-    if (objective.startsWith("binary:logistic") || objective.startsWith("binary:logitraw")) {
-      model =
-          new XGBoostClassificationModel(uid, 2, booster, Option.empty())
-              .setFeaturesCol(BoosterScoringModel.FEATURES);
+    if (objective.startsWith("binary:logistic")) {
+      output = XgboostBatchPredictions.Output.BINARY_PROBABILITY;
       family = "binary classifier";
+    } else if (objective.startsWith("binary:logitraw")) {
+      output = XgboostBatchPredictions.Output.BINARY_MARGIN;
+      family = "binary classifier";
+    } else if (objective.startsWith("multi:softmax")) {
+      output = XgboostBatchPredictions.Output.MULTI_MARGINS;
+      family = numClass + "-class classifier";
     } else if (objective.startsWith("multi:")) {
-      model =
-          new XGBoostClassificationModel(uid, Math.max(numClass, 2), booster, Option.empty())
-              .setFeaturesCol(BoosterScoringModel.FEATURES);
+      output = XgboostBatchPredictions.Output.MULTI_PROBABILITIES;
       family = numClass + "-class classifier";
     } else {
-      model =
-          new XGBoostRegressionModel(uid, booster, Option.empty())
-              .setFeaturesCol(BoosterScoringModel.FEATURES);
+      output = XgboostBatchPredictions.Output.VALUE;
       family = "regressor";
     }
-    return new BoosterScoringModel(
-        model,
+    byte[] bytes;
+    try {
+      bytes = booster.toByteArray("ubj");
+    } catch (XGBoostError e) {
+      throw new RunnerException(modelLabel + ": XGBoost cannot save the booster: " + e, e);
+    }
+    return new XgboostScoringModel(
+        bytes,
         features,
+        output,
         "xgboost flavor, "
             + family
             + " ("
