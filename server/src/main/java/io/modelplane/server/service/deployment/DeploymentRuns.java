@@ -22,6 +22,7 @@ import io.modelplane.server.service.RunCallback;
 import io.modelplane.server.service.RunRequest;
 import io.modelplane.server.service.RunStatus;
 import io.modelplane.server.service.UnavailableException;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -249,16 +250,7 @@ public final class DeploymentRuns {
             .mapTo(Instant.class)
             .findOne();
     if (reconciledAt.isPresent() && !run.status().equals(reported.value())) {
-      throw new ConflictException(
-          "Run "
-              + run.airflowRunId()
-              + " was ended as "
-              + run.status()
-              + " by the reconcile loop"
-              + (run.errorMessage() == null ? "" : " (" + run.errorMessage() + ")")
-              + "; this callback ("
-              + reported.value()
-              + ") came after it");
+      throw DeploymentTransitions.lateCallbackAfterReconcile(run, reported);
     }
   }
 
@@ -266,6 +258,13 @@ public final class DeploymentRuns {
   public DeploymentRun recordCallback(
       String modelName, String name, RunCallback callback, Caller caller) {
     DeploymentRow seen = rows.live(modelName, name);
+    if (seen.modelAlias() == null && rows.onPostgres() && rows.mayChange(seen, caller)) {
+      Optional<DeploymentRunRow> done = recordCallbackInOneStatement(seen, callback);
+      if (done.isPresent()) {
+        return rows.toRun(done.get());
+      }
+      // The deployment changed meanwhile: decided below, on the row as locked.
+    }
     boolean known =
         rows.jdbi()
             .withExtension(
@@ -332,6 +331,30 @@ public final class DeploymentRuns {
     }
     return getRun(outcome.runId());
   }
+
+  /**
+   * The callback on PostgreSQL in one round trip, for a deployment without an alias to re-resolve
+   * whose caller was authorized on the row as read: the statement only writes while the locked row
+   * still has that name, those roles and that owner. Empty when it did not (nothing written) or
+   * when the run's first sight raced another one (its insert lost on the unique key).
+   */
+  private Optional<DeploymentRunRow> recordCallbackInOneStatement(
+      DeploymentRow seen, RunCallback callback) {
+    try {
+      return rows.jdbi()
+          .withHandle(
+              handle ->
+                  transitions.callbackInOneStatement(
+                      handle, seen, seen.allowedRoles(), callback, transitions.now()));
+    } catch (UnableToExecuteStatementException e) {
+      if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static final String UNIQUE_VIOLATION = "23505";
 
   /**
    * {@code queued | running → failed}, and the Airflow DAG run marked failed through the outbox. A
