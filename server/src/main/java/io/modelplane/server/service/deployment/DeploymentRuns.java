@@ -257,14 +257,33 @@ public final class DeploymentRuns {
   /** The DAG's callback: creates the run on first sight, then follows the run state machine. */
   public DeploymentRun recordCallback(
       String modelName, String name, RunCallback callback, Caller caller) {
-    DeploymentRow seen = rows.live(modelName, name);
-    if (seen.modelAlias() == null && rows.onPostgres() && rows.mayChange(seen, caller)) {
-      Optional<DeploymentRunRow> done = recordCallbackInOneStatement(seen, callback);
+    if (caller.platform() && rows.onPostgres()) {
+      // The platform may change any deployment: nothing to read before the statement.
+      Optional<DeploymentRunRow> done =
+          recordCallbackInOneStatement(modelName, name, Optional.empty(), callback);
       if (done.isPresent()) {
         return rows.toRun(done.get());
       }
-      // The deployment changed meanwhile: decided below, on the row as locked.
     }
+    DeploymentRow seen = rows.live(modelName, name);
+    if (!caller.platform()
+        && seen.modelAlias() == null
+        && rows.onPostgres()
+        && rows.mayChange(seen, caller)) {
+      Optional<DeploymentRunRow> done =
+          recordCallbackInOneStatement(
+              modelName,
+              name,
+              Optional.of(
+                  new DeploymentRunDao.AuthorizedOn(
+                      seen.deploymentId(), seen.allowedRoles(), seen.owner())),
+              callback);
+      if (done.isPresent()) {
+        return rows.toRun(done.get());
+      }
+    }
+    // An alias to re-resolve, a deployment that changed meanwhile, or H2: decided below, in a
+    // transaction on the row as locked.
     boolean known =
         rows.jdbi()
             .withExtension(
@@ -333,19 +352,21 @@ public final class DeploymentRuns {
   }
 
   /**
-   * The callback on PostgreSQL in one round trip, for a deployment without an alias to re-resolve
-   * whose caller was authorized on the row as read: the statement only writes while the locked row
-   * still has that name, those roles and that owner. Empty when it did not (nothing written) or
-   * when the run's first sight raced another one (its insert lost on the unique key).
+   * The callback on PostgreSQL in one round trip, for a deployment pinned to a model version (see
+   * {@link DeploymentTransitions#callbackInOneStatement}). Empty when it did not apply (nothing
+   * written) or when the run's first sight raced another one (its insert lost on the unique key).
    */
   private Optional<DeploymentRunRow> recordCallbackInOneStatement(
-      DeploymentRow seen, RunCallback callback) {
+      String modelName,
+      String name,
+      Optional<DeploymentRunDao.AuthorizedOn> authorizedOn,
+      RunCallback callback) {
     try {
       return rows.jdbi()
           .withHandle(
               handle ->
                   transitions.callbackInOneStatement(
-                      handle, seen, seen.allowedRoles(), callback, transitions.now()));
+                      handle, modelName, name, authorizedOn, callback));
     } catch (UnableToExecuteStatementException e) {
       if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
         return Optional.empty();

@@ -119,24 +119,27 @@ public final class DeploymentTransitions {
    * A run callback on PostgreSQL in one statement ({@link
    * DeploymentRunDao#callbackInOneStatement}): the same outcomes as {@link #moveRun} after the
    * run's first sight, decided in SQL from the sources {@link DeploymentStateMachine} allows. Empty
-   * when the deployment's live name, roles, owner or alias changed since {@code seen} was read
-   * (nothing was written).
+   * when no live deployment {@code name} of {@code modelName} pinned to a model version matched
+   * (nothing was written), or, with {@code authorizedOn}, when its row changed since the caller was
+   * authorized on it.
    *
-   * @param allowedRoles {@code seen}'s roles column, as stored (the caller was authorized on it)
    * @throws ConflictException when the state machine does not allow the move, or the reconcile loop
    *     ended the run with another status
    */
   Optional<DeploymentRunRow> callbackInOneStatement(
-      Handle handle, DeploymentRow seen, String allowedRoles, RunCallback callback, Instant at) {
+      Handle handle,
+      String modelName,
+      String name,
+      Optional<DeploymentRunDao.AuthorizedOn> authorizedOn,
+      RunCallback callback) {
+    Instant at = now();
     RunStatus to = callback.status();
     Optional<DeploymentRunDao.Callback> done =
         DeploymentRunDao.callbackInOneStatement(
             handle,
-            seen.deploymentId(),
-            seen.modelName(),
-            seen.name(),
-            allowedRoles,
-            seen.owner(),
+            modelName,
+            name,
+            authorizedOn,
             callback.airflowRunId(),
             DeploymentStateMachine.runSources(to).stream().map(RunStatus::value).toList(),
             to.value(),
