@@ -102,6 +102,9 @@ public final class Bench {
     try (Pg pg = new Pg(config)) {
       header(pg);
       renderDag();
+      if (config.cds()) {
+        prepareCdsArchive();
+      }
       if (config.readyRuns() > 0) {
         startupOnH2();
       }
@@ -116,7 +119,7 @@ public final class Bench {
           jfr = List.of("-XX:StartFlightRecording=name=bench,settings=" + writeJfrSettings());
         }
         server = startOnPostgres(pg, database, dataDir, jfr, "server-postgres.log");
-        readyPg = server.awaitReady(http, Duration.ofSeconds(60)).toNanos() / 1e9;
+        readyPg = server.awaitReady(http, Duration.ofSeconds(300)).toNanos() / 1e9;
         Thread.sleep(2_000);
         idleRssPg = server.rssKb();
         serverUrl = server.baseUrl();
@@ -248,11 +251,11 @@ public final class Bench {
       try (ServerProcess server =
           ServerProcess.start(
               config.serverJar(),
-              config.serverJvmArgs(),
+              serverJvm(),
               Map.of("MODELPLANE_DATA_DIR", dataDir.toString()),
               config.outDir().resolve("server-h2-" + i + ".log"),
               psk)) {
-        double seconds = server.awaitReady(http, Duration.ofSeconds(60)).toNanos() / 1e9;
+        double seconds = server.awaitReady(http, Duration.ofSeconds(300)).toNanos() / 1e9;
         double cpu = server.cpuSeconds();
         double jit = server.jitCpuSeconds();
         Thread.sleep(2_000);
@@ -269,6 +272,54 @@ public final class Bench {
         deleteTree(dataDir);
       }
     }
+  }
+
+  /** The server's JVM options: the launcher's, with its archive when {@code cds} is on. */
+  private List<String> serverJvm() {
+    List<String> jvm = new ArrayList<>();
+    if (config.cds()) {
+      jvm.addAll(config.useArchive());
+    }
+    jvm.addAll(config.serverJvmArgs());
+    return jvm;
+  }
+
+  /**
+   * What server/bin/modelplane-server does on its first start: when the jar has no archive newer
+   * than itself, one run on a fresh embedded H2 until ready, with a first request, then SIGTERM;
+   * the JVM writes the classes it loaded into the archive as it exits.
+   */
+  private void prepareCdsArchive() throws Exception {
+    Path archive = config.cdsArchive();
+    if (Files.isRegularFile(archive)
+        && Files.getLastModifiedTime(archive)
+                .compareTo(Files.getLastModifiedTime(config.serverJar()))
+            > 0) {
+      step("Class-data-sharing archive: " + archive + " (up to date)");
+      return;
+    }
+    step("Class-data-sharing archive: made by a first start, as the launcher does: " + archive);
+    Files.deleteIfExists(archive);
+    Path dataDir = Files.createTempDirectory("modelplane-bench-cds-");
+    List<String> jvm = new ArrayList<>(config.serverJvmArgs());
+    jvm.add(0, config.makeArchive());
+    long started = System.nanoTime();
+    try (ServerProcess server =
+        ServerProcess.start(
+            config.serverJar(),
+            jvm,
+            Map.of("MODELPLANE_DATA_DIR", dataDir.toString()),
+            config.outDir().resolve("server-cds.log"),
+            psk)) {
+      server.awaitReady(http, Duration.ofSeconds(300));
+      server.terminate();
+      server.awaitExit(Duration.ofSeconds(300));
+    } finally {
+      deleteTree(dataDir);
+    }
+    System.out.printf(
+        "  %d MB, in %.1f s%n",
+        Files.size(archive) / (1024 * 1024), (System.nanoTime() - started) / 1e9);
   }
 
   private void warmUpHttpClient() {
@@ -295,7 +346,7 @@ public final class Bench {
     if (config.poolSize() != null) {
       env.put("MODELPLANE_DB_POOL_SIZE", config.poolSize());
     }
-    List<String> jvm = new ArrayList<>(config.serverJvmArgs());
+    List<String> jvm = new ArrayList<>(serverJvm());
     jvm.addAll(jvmArgs);
     return ServerProcess.start(config.serverJar(), jvm, env, config.outDir().resolve(log), psk);
   }

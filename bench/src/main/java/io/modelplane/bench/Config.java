@@ -32,6 +32,7 @@ record Config(
     String pgbench,
     int pgbenchScale,
     List<String> serverJvmArgs,
+    boolean cds,
     String poolSize,
     boolean keepDatabase) {
 
@@ -84,11 +85,67 @@ record Config(
         Boolean.parseBoolean(values.getOrDefault("profile", "true")),
         values.getOrDefault("pgbench", "pgbench"),
         Integer.parseInt(values.getOrDefault("pgbench.scale", "10")),
-        values.getOrDefault("server.jvm.args", "").isBlank()
-            ? List.of()
-            : List.of(values.get("server.jvm.args").trim().split("\\s+")),
+        serverJvmArgs(values, serverJar),
+        Boolean.parseBoolean(values.getOrDefault("cds", "true")),
         values.get("pool.size"),
         Boolean.parseBoolean(values.getOrDefault("keep", "false")));
+  }
+
+  /**
+   * The options of the server's launcher (server/bin/jvm.options next to the jar's module, as
+   * server/bin/modelplane-server starts it), then {@code server.jvm.args}.
+   */
+  private static List<String> serverJvmArgs(Map<String, String> values, Path serverJar) {
+    List<String> args = new ArrayList<>();
+    String options =
+        values.getOrDefault(
+            "jvm.options",
+            serverJar.toAbsolutePath().getParent().resolveSibling("bin/jvm.options").toString());
+    if (!options.equals("none")) {
+      try {
+        Files.readAllLines(Path.of(options)).stream()
+            .map(String::trim)
+            .filter(line -> !line.isEmpty())
+            .forEach(args::add);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("cannot read the server's JVM options " + options, e);
+      }
+    }
+    String extra = values.getOrDefault("server.jvm.args", "");
+    if (!extra.isBlank()) {
+      args.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    return List.copyOf(args);
+  }
+
+  /**
+   * The archive of the server jar's classes, where server/bin/modelplane-server keeps it: the AOT
+   * cache on Java 25 and later (the server runs on this JVM's java), else an AppCDS archive.
+   */
+  Path cdsArchive() {
+    String name =
+        serverJar.getFileName().toString().replaceFirst("\\.jar$", "")
+            + (aotCache() ? ".aot" : ".jsa");
+    return serverJar.resolveSibling(name);
+  }
+
+  /** Whether the JVM has the AOT cache (JEP 483, 514, 515): Java 25 and later. */
+  static boolean aotCache() {
+    return Runtime.version().feature() >= 25;
+  }
+
+  /** The options that start the server from its archive. */
+  List<String> useArchive() {
+    return aotCache()
+        ? List.of("-XX:AOTCache=" + cdsArchive())
+        : List.of("-XX:SharedArchiveFile=" + cdsArchive(), "-Xshare:auto");
+  }
+
+  /** The option that makes the archive when the server stops. */
+  String makeArchive() {
+    return aotCache()
+        ? "-XX:AOTCacheOutput=" + cdsArchive()
+        : "-XX:ArchiveClassesAtExit=" + cdsArchive();
   }
 
   int maxConcurrency() {
@@ -136,7 +193,9 @@ record Config(
           profile         JFR + pg_stat_activity profile phase       true
           pgbench         the pgbench executable                     pgbench
           pgbench.scale   pgbench -i scale                           10
-          server.jvm.args extra JVM options of the server            (none)
+          jvm.options     the server's JVM options file ("none": none) server/bin/jvm.options
+          server.jvm.args extra JVM options of the server, after those (none)
+          cds             start with the launcher's class-data-sharing archive (made first if missing) true
           pool.size       MODELPLANE_DB_POOL_SIZE of the server      (server default)
           keep            keep the benchmark databases               false
         """;

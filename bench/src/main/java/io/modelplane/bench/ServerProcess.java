@@ -32,6 +32,16 @@ final class ServerProcess implements AutoCloseable {
     return process.awaitHttp200(http, "/api/health/ready", timeout, Duration.ofMillis(5));
   }
 
+  /** SIGTERM, without waiting. */
+  void terminate() {
+    process.terminate();
+  }
+
+  /** Waits until the process has exited by itself. */
+  void awaitExit(Duration timeout) {
+    process.awaitExit(timeout);
+  }
+
   long pid() {
     return process.pid();
   }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
@@ -37,15 +38,42 @@ public interface DeploymentDao extends SqlObject {
       """)
   void insert(@BindMethods DeploymentRow row);
 
-  @SqlQuery("SELECT * FROM deployments WHERE deployment_id = :deploymentId")
+  String FIND = "SELECT * FROM deployments WHERE deployment_id = :deploymentId";
+
+  @SqlQuery(FIND)
   Optional<DeploymentRow> find(UUID deploymentId);
+
+  /** {@link #find(UUID)} on a handle, without attaching this interface. */
+  static Optional<DeploymentRow> find(Handle handle, UUID deploymentId) {
+    return handle
+        .createQuery(FIND)
+        .bind("deploymentId", deploymentId)
+        .map(DeploymentRowMapper.INSTANCE)
+        .findOne();
+  }
 
   /** The row locked until the transaction ends; what every change is computed from. */
   @SqlQuery("SELECT * FROM deployments WHERE deployment_id = :deploymentId FOR UPDATE")
   Optional<DeploymentRow> lock(UUID deploymentId);
 
-  @SqlQuery("SELECT * FROM deployments WHERE model_name = :modelName AND live_name = :name")
+  String FIND_LIVE =
+      "SELECT * FROM deployments WHERE model_name = :modelName AND live_name = :name";
+
+  @SqlQuery(FIND_LIVE)
   Optional<DeploymentRow> findLive(String modelName, String name);
+
+  /**
+   * {@link #findLive(String, String)} on a handle, without attaching this interface (an attach
+   * prepares every method of the interface, which costs more than the query).
+   */
+  static Optional<DeploymentRow> findLive(Handle handle, String modelName, String name) {
+    return handle
+        .createQuery(FIND_LIVE)
+        .bind("modelName", modelName)
+        .bind("name", name)
+        .map(DeploymentRowMapper.INSTANCE)
+        .findOne();
+  }
 
   /** A PATCH: the specification columns and the DAG rendered from them. */
   @SqlUpdate(

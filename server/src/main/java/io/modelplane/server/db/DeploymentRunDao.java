@@ -2,9 +2,11 @@ package io.modelplane.server.db;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
@@ -43,8 +45,164 @@ public interface DeploymentRunDao extends SqlObject {
       Instant finishedAt,
       Instant updatedAt);
 
-  @SqlQuery("SELECT * FROM deployment_runs WHERE run_id = :runId")
+  String FIND = "SELECT * FROM deployment_runs WHERE run_id = :runId";
+
+  @SqlQuery(FIND)
   Optional<DeploymentRunRow> find(UUID runId);
+
+  /** {@link #find(UUID)} on a handle, without attaching this interface. */
+  static Optional<DeploymentRunRow> find(Handle handle, UUID runId) {
+    return handle
+        .createQuery(FIND)
+        .bind("runId", runId)
+        .map(DeploymentRunRowMapper.INSTANCE)
+        .findOne();
+  }
+
+  /** See {@link #callbackInOneStatement}. */
+  String CALLBACK_IN_ONE_STATEMENT =
+      """
+        WITH dep AS MATERIALIZED (
+            SELECT deployment_id, resolved_model_version, snapshot_id FROM deployments
+             WHERE model_name = :modelName AND live_name = :liveName
+               AND model_alias IS NULL <authorizedOn>
+               FOR UPDATE
+        ), cur AS MATERIALIZED (
+            SELECT * FROM deployment_runs
+             WHERE deployment_id = (SELECT deployment_id FROM dep)
+               AND airflow_run_id = :airflowRunId
+               FOR UPDATE
+        ), moved AS (
+            UPDATE deployment_runs r
+               SET status = :toStatus,
+                   rows_scored = COALESCE(CAST(:rowsScored AS BIGINT), r.rows_scored),
+                   error_message = CAST(:errorMessage AS VARCHAR(8000)),
+                   started_at =
+                       COALESCE(r.started_at, CAST(:startedAt AS TIMESTAMP WITH TIME ZONE)),
+                   finished_at = CAST(:finishedAt AS TIMESTAMP WITH TIME ZONE),
+                   updated_at = CAST(:now AS TIMESTAMP WITH TIME ZONE)
+              FROM cur
+             WHERE r.run_id = cur.run_id AND cur.reconciled_at IS NULL
+               AND cur.status IN (<fromStatuses>) AND cur.status <> :toStatus
+            RETURNING r.*
+        ), inserted AS (
+            INSERT INTO deployment_runs (run_id, deployment_id, airflow_run_id, status,
+                rows_scored, error_message, model_version, snapshot_id, started_at,
+                finished_at, created_at, updated_at)
+            SELECT CAST(:newRunId AS UUID), dep.deployment_id,
+                   CAST(:airflowRunId AS VARCHAR(250)), CAST(:toStatus AS VARCHAR(20)),
+                   CAST(:rowsScored AS BIGINT), CAST(:errorMessage AS VARCHAR(8000)),
+                   dep.resolved_model_version, dep.snapshot_id,
+                   CAST(:startedAt AS TIMESTAMP WITH TIME ZONE),
+                   CAST(:finishedAt AS TIMESTAMP WITH TIME ZONE),
+                   CAST(:now AS TIMESTAMP WITH TIME ZONE),
+                   CAST(:now AS TIMESTAMP WITH TIME ZONE)
+              FROM dep WHERE NOT EXISTS (SELECT 1 FROM cur)
+            RETURNING *
+        ), last_run AS (
+            UPDATE deployments d
+               SET last_run_id = w.run_id, version = d.version + 1,
+                   updated_at = CAST(:now AS TIMESTAMP WITH TIME ZONE)
+              FROM (SELECT run_id FROM moved UNION ALL SELECT run_id FROM inserted) w
+             WHERE d.deployment_id = (SELECT deployment_id FROM dep)
+        )
+        SELECT 'MOVED' AS outcome, cur.status AS previous_status, FALSE AS reconciled,
+               moved.*
+          FROM moved JOIN cur ON cur.run_id = moved.run_id
+        UNION ALL
+        SELECT 'INSERTED', CAST(NULL AS VARCHAR(20)), FALSE, inserted.* FROM inserted
+        UNION ALL
+        SELECT 'UNCHANGED', cur.status, cur.reconciled_at IS NOT NULL, cur.*
+          FROM cur WHERE NOT EXISTS (SELECT 1 FROM moved)
+        """;
+
+  /** What {@link #callbackInOneStatement} did, and the run as it is now. */
+  enum CallbackOutcome {
+    /** The run did not exist: created with the reported status. */
+    INSERTED,
+    /** The run moved from {@link Callback#previousStatus()} to the reported status. */
+    MOVED,
+    /** Not written: the same status, a move the state machine refuses, or a reconciled run. */
+    UNCHANGED
+  }
+
+  /**
+   * The outcome of a run callback, the run's status before it, whether the reconcile loop had ended
+   * the run, and the run as it is now.
+   */
+  record Callback(
+      CallbackOutcome outcome, String previousStatus, boolean reconciled, DeploymentRunRow row) {}
+
+  /**
+   * The deployment row a caller was authorized on, as read before the change: the change only
+   * happens while the locked row still has this id, these roles and this owner.
+   */
+  record AuthorizedOn(UUID deploymentId, String allowedRoles, String owner) {}
+
+  /**
+   * A run callback on PostgreSQL in one statement, so in one round trip and one implicit
+   * transaction. It locks the live deployment {@code liveName} of {@code modelName} first, only if
+   * it follows no model alias and (when {@code authorizedOn} is given) still is the row the caller
+   * was authorized on, then the run by its Airflow run id. A run seen for the first time is
+   * inserted (with the deployment's resolved model version and snapshot); an existing one moves to
+   * {@code toStatus} if its status is one of {@code fromStatuses}, is not {@code toStatus} already
+   * and the reconcile loop has not ended it. A change points the deployment at the run. Empty when
+   * no deployment matched (the caller then decides in a transaction on the locked row).
+   *
+   * @param authorizedOn empty for a caller that may change any deployment (the platform)
+   * @param startedAt the start time of a run that has none yet (null: keep)
+   * @param rowsScored the new count, or null to keep it
+   */
+  static Optional<Callback> callbackInOneStatement(
+      Handle handle,
+      String modelName,
+      String liveName,
+      Optional<AuthorizedOn> authorizedOn,
+      String airflowRunId,
+      Collection<String> fromStatuses,
+      String toStatus,
+      Long rowsScored,
+      String errorMessage,
+      Instant startedAt,
+      Instant finishedAt,
+      UUID newRunId,
+      Instant now) {
+    var query =
+        handle
+            .createQuery(CALLBACK_IN_ONE_STATEMENT)
+            .define(
+                "authorizedOn",
+                authorizedOn.isEmpty()
+                    ? ""
+                    : "AND deployment_id = :deploymentId AND allowed_roles = :allowedRoles"
+                        + " AND owner = :owner");
+    authorizedOn.ifPresent(
+        row ->
+            query
+                .bind("deploymentId", row.deploymentId())
+                .bind("allowedRoles", row.allowedRoles())
+                .bind("owner", row.owner()));
+    return query
+        .bind("modelName", modelName)
+        .bind("liveName", liveName)
+        .bind("airflowRunId", airflowRunId)
+        .bindList("fromStatuses", fromStatuses)
+        .bind("toStatus", toStatus)
+        .bind("rowsScored", rowsScored)
+        .bind("errorMessage", errorMessage)
+        .bind("startedAt", startedAt)
+        .bind("finishedAt", finishedAt)
+        .bind("newRunId", newRunId)
+        .bind("now", now)
+        .map(
+            (rs, ctx) ->
+                new Callback(
+                    CallbackOutcome.valueOf(rs.getString("outcome")),
+                    rs.getString("previous_status"),
+                    rs.getBoolean("reconciled"),
+                    DeploymentRunRowMapper.INSTANCE.map(rs, ctx)))
+        .findOne();
+  }
 
   @SqlQuery(
       "SELECT * FROM deployment_runs WHERE deployment_id = :deploymentId"

@@ -95,14 +95,20 @@ public interface TrainingJobDao extends SqlObject {
   /**
    * What {@link #writebackInOneStatement} did: the status before, whether it moved, the row now.
    */
-  record Writeback(String previousStatus, boolean moved, TrainingJobRow row) {}
+  record Writeback(
+      String previousStatus, boolean moved, TrainingJobRow row, Optional<LastEvent> reconciled) {}
+
+  /** The job's last event when the reconcile loop wrote it: the status it ended the job with. */
+  record LastEvent(String toStatus, String reason) {}
 
   /**
    * A status change on PostgreSQL in one statement, so in one round trip and one implicit
    * transaction: locks the row, moves it to {@code toStatus} if its status is one of {@code
    * fromStatuses} (and not already {@code toStatus}), inserts the event row with the status it came
    * from, and returns that status with the row as it is now. Empty when the job does not exist.
-   * Null fields keep their value, as in {@link #transition}.
+   * Null fields keep their value, as in {@link #transition}. A job whose last event is the
+   * reconcile loop's ({@code reconcileActor}) ending it with another status than {@code toStatus}
+   * does not move, and that event is returned.
    */
   static Optional<Writeback> writebackInOneStatement(
       Handle handle,
@@ -114,12 +120,18 @@ public interface TrainingJobDao extends SqlObject {
       String errorMessage,
       String actor,
       String reason,
+      String reconcileActor,
       Instant now) {
     return handle
         .createQuery(
             """
             WITH cur AS (
                 SELECT * FROM training_jobs WHERE job_id = :jobId FOR UPDATE
+            ), reconciled AS (
+                SELECT * FROM (
+                    SELECT e.actor, e.to_status, e.reason FROM training_job_events e
+                     WHERE e.job_id = :jobId ORDER BY e.event_id DESC LIMIT 1) last
+                 WHERE last.actor = :reconcileActor AND last.to_status <> :toStatus
             ), moved AS (
                 UPDATE training_jobs t
                    SET status = :toStatus,
@@ -131,6 +143,7 @@ public interface TrainingJobDao extends SqlObject {
                   FROM cur
                  WHERE t.job_id = cur.job_id
                    AND cur.status IN (<fromStatuses>) AND cur.status <> :toStatus
+                   AND NOT EXISTS (SELECT 1 FROM reconciled)
                 RETURNING t.*
             ), event AS (
                 INSERT INTO training_job_events
@@ -140,10 +153,14 @@ public interface TrainingJobDao extends SqlObject {
                        CAST(:now AS TIMESTAMP WITH TIME ZONE)
                   FROM moved JOIN cur ON cur.job_id = moved.job_id
             )
-            SELECT cur.status AS previous_status, TRUE AS moved, moved.*
+            SELECT cur.status AS previous_status, TRUE AS moved,
+                   CAST(NULL AS VARCHAR(20)) AS reconciled_status,
+                   CAST(NULL AS VARCHAR(8000)) AS reconciled_reason, moved.*
               FROM moved JOIN cur ON cur.job_id = moved.job_id
             UNION ALL
-            SELECT cur.status, FALSE, cur.* FROM cur WHERE NOT EXISTS (SELECT 1 FROM moved)
+            SELECT cur.status, FALSE, reconciled.to_status, reconciled.reason, cur.*
+              FROM cur LEFT JOIN reconciled ON TRUE
+             WHERE NOT EXISTS (SELECT 1 FROM moved)
             """)
         .bind("jobId", jobId)
         .bindList("fromStatuses", fromStatuses)
@@ -153,13 +170,20 @@ public interface TrainingJobDao extends SqlObject {
         .bind("errorMessage", errorMessage)
         .bind("actor", actor)
         .bind("reason", reason)
+        .bind("reconcileActor", reconcileActor)
         .bind("now", now)
         .map(
-            (rs, ctx) ->
-                new Writeback(
-                    rs.getString("previous_status"),
-                    rs.getBoolean("moved"),
-                    TrainingJobRowMapper.INSTANCE.map(rs, ctx)))
+            (rs, ctx) -> {
+              String reconciledStatus = rs.getString("reconciled_status");
+              return new Writeback(
+                  rs.getString("previous_status"),
+                  rs.getBoolean("moved"),
+                  TrainingJobRowMapper.INSTANCE.map(rs, ctx),
+                  reconciledStatus == null
+                      ? Optional.empty()
+                      : Optional.of(
+                          new LastEvent(reconciledStatus, rs.getString("reconciled_reason"))));
+            })
         .findOne();
   }
 

@@ -331,13 +331,13 @@ public final class TrainingJobService {
   /** A DAG task reports a status; repeating the current status is an idempotent no-op. */
   public TrainingJob writeback(UUID jobId, StatusWriteback update, Caller caller) {
     TrainingJobStatus target = update.status();
-    refuseDisagreeingLateWriteback(jobId, target);
     Set<TrainingJobStatus> sources = TrainingJobStateMachine.writebackSources(target);
     String errorMessage = target == FAILED ? ErrorMessages.truncate(update.errorMessage()) : null;
     Instant now = now();
     if (!sources.isEmpty() && onPostgres()) {
       return writebackInOneStatement(jobId, target, sources, update, errorMessage, caller, now);
     }
+    refuseDisagreeingLateWriteback(jobId, target);
     boolean changed =
         jdbi.inTransaction(
             handle -> {
@@ -399,9 +399,13 @@ public final class TrainingJobService {
                         errorMessage,
                         caller.name(),
                         errorMessage != null ? errorMessage : "status writeback",
+                        RECONCILE_ACTOR,
                         now))
             .orElseThrow(() -> notFound(jobId));
     TrainingJobStatus from = TrainingJobStatus.of(result.previousStatus());
+    if (result.reconciled().isPresent()) {
+      throw lateWritebackAfterReconcile(jobId, result.reconciled().get(), target);
+    }
     if (!result.moved() && from != target) {
       throw illegalTransition(jobId, from, target);
     }
@@ -494,17 +498,23 @@ public final class TrainingJobService {
     if (last.isPresent()
         && RECONCILE_ACTOR.equals(last.get().actor())
         && !target.value().equals(last.get().toStatus())) {
-      throw new ConflictException(
-          "Training job "
-              + jobId
-              + " was ended as "
-              + last.get().toStatus()
-              + " by the reconcile loop ("
-              + last.get().reason()
-              + "); this writeback ("
-              + target.value()
-              + ") came after it");
+      throw lateWritebackAfterReconcile(
+          jobId, new TrainingJobDao.LastEvent(last.get().toStatus(), last.get().reason()), target);
     }
+  }
+
+  private static ConflictException lateWritebackAfterReconcile(
+      UUID jobId, TrainingJobDao.LastEvent reconciled, TrainingJobStatus target) {
+    return new ConflictException(
+        "Training job "
+            + jobId
+            + " was ended as "
+            + reconciled.toStatus()
+            + " by the reconcile loop ("
+            + reconciled.reason()
+            + "); this writeback ("
+            + target.value()
+            + ") came after it");
   }
 
   /** Statuses of several jobs, reconciled with Airflow for the ones that are not terminal. */

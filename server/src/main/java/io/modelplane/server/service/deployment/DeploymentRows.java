@@ -17,6 +17,7 @@ import io.modelplane.server.service.DeploymentStatus;
 import io.modelplane.server.service.NotFoundException;
 import io.modelplane.server.service.RunStatus;
 import io.modelplane.server.service.TableRef;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,7 @@ final class DeploymentRows {
   private final Jdbi jdbi;
   private final ObjectMapper json;
   private final AccessPolicy policy;
+  private volatile Boolean postgres;
 
   DeploymentRows(Jdbi jdbi, ObjectMapper json, AccessPolicy policy) {
     this.jdbi = jdbi;
@@ -71,16 +73,39 @@ final class DeploymentRows {
   }
 
   DeploymentRow live(String modelName, String name) {
-    return jdbi.withExtension(DeploymentDao.class, dao -> dao.findLive(modelName, name))
+    return jdbi.withHandle(handle -> DeploymentDao.findLive(handle, modelName, name))
         .orElseThrow(() -> notFound(modelName, name));
   }
 
   Optional<DeploymentRow> find(UUID deploymentId) {
-    return jdbi.withExtension(DeploymentDao.class, dao -> dao.find(deploymentId));
+    return jdbi.withHandle(handle -> DeploymentDao.find(handle, deploymentId));
   }
 
   Optional<DeploymentRunRow> findRun(UUID runId) {
-    return jdbi.withExtension(DeploymentRunDao.class, dao -> dao.find(runId));
+    return jdbi.withHandle(handle -> DeploymentRunDao.find(handle, runId));
+  }
+
+  /** Whether {@code caller} may change {@code row} as read (not locked). */
+  boolean mayChange(DeploymentRow row, Caller caller) {
+    return policy.canAccessDeployment(caller, allowedRoles(row), row.owner());
+  }
+
+  /** True on PostgreSQL, where some changes are one statement; found out once, on first use. */
+  boolean onPostgres() {
+    Boolean known = postgres;
+    if (known == null) {
+      try {
+        known =
+            jdbi.withHandle(
+                handle ->
+                    "PostgreSQL"
+                        .equals(handle.getConnection().getMetaData().getDatabaseProductName()));
+      } catch (SQLException e) {
+        throw new IllegalStateException("Cannot tell which database this is", e);
+      }
+      postgres = known;
+    }
+    return known;
   }
 
   static NotFoundException notFound(String modelName, String name) {

@@ -22,6 +22,7 @@ import io.modelplane.server.service.RunCallback;
 import io.modelplane.server.service.RunRequest;
 import io.modelplane.server.service.RunStatus;
 import io.modelplane.server.service.UnavailableException;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -249,23 +250,40 @@ public final class DeploymentRuns {
             .mapTo(Instant.class)
             .findOne();
     if (reconciledAt.isPresent() && !run.status().equals(reported.value())) {
-      throw new ConflictException(
-          "Run "
-              + run.airflowRunId()
-              + " was ended as "
-              + run.status()
-              + " by the reconcile loop"
-              + (run.errorMessage() == null ? "" : " (" + run.errorMessage() + ")")
-              + "; this callback ("
-              + reported.value()
-              + ") came after it");
+      throw DeploymentTransitions.lateCallbackAfterReconcile(run, reported);
     }
   }
 
   /** The DAG's callback: creates the run on first sight, then follows the run state machine. */
   public DeploymentRun recordCallback(
       String modelName, String name, RunCallback callback, Caller caller) {
+    if (caller.platform() && rows.onPostgres()) {
+      // The platform may change any deployment: nothing to read before the statement.
+      Optional<DeploymentRunRow> done =
+          recordCallbackInOneStatement(modelName, name, Optional.empty(), callback);
+      if (done.isPresent()) {
+        return rows.toRun(done.get());
+      }
+    }
     DeploymentRow seen = rows.live(modelName, name);
+    if (!caller.platform()
+        && seen.modelAlias() == null
+        && rows.onPostgres()
+        && rows.mayChange(seen, caller)) {
+      Optional<DeploymentRunRow> done =
+          recordCallbackInOneStatement(
+              modelName,
+              name,
+              Optional.of(
+                  new DeploymentRunDao.AuthorizedOn(
+                      seen.deploymentId(), seen.allowedRoles(), seen.owner())),
+              callback);
+      if (done.isPresent()) {
+        return rows.toRun(done.get());
+      }
+    }
+    // An alias to re-resolve, a deployment that changed meanwhile, or H2: decided below, in a
+    // transaction on the row as locked.
     boolean known =
         rows.jdbi()
             .withExtension(
@@ -332,6 +350,32 @@ public final class DeploymentRuns {
     }
     return getRun(outcome.runId());
   }
+
+  /**
+   * The callback on PostgreSQL in one round trip, for a deployment pinned to a model version (see
+   * {@link DeploymentTransitions#callbackInOneStatement}). Empty when it did not apply (nothing
+   * written) or when the run's first sight raced another one (its insert lost on the unique key).
+   */
+  private Optional<DeploymentRunRow> recordCallbackInOneStatement(
+      String modelName,
+      String name,
+      Optional<DeploymentRunDao.AuthorizedOn> authorizedOn,
+      RunCallback callback) {
+    try {
+      return rows.jdbi()
+          .withHandle(
+              handle ->
+                  transitions.callbackInOneStatement(
+                      handle, modelName, name, authorizedOn, callback));
+    } catch (UnableToExecuteStatementException e) {
+      if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  private static final String UNIQUE_VIOLATION = "23505";
 
   /**
    * {@code queued | running → failed}, and the Airflow DAG run marked failed through the outbox. A

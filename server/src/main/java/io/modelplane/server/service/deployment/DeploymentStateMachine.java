@@ -53,6 +53,11 @@ final class DeploymentStateMachine {
     return RUN_SOURCES.get(to).contains(from);
   }
 
+  /** The statuses a run may move to {@code to} from. */
+  static Set<RunStatus> runSources(RunStatus to) {
+    return RUN_SOURCES.get(to);
+  }
+
   static boolean isTriggerable(DeploymentStatus status) {
     return TRIGGERABLE.contains(status);
   }

@@ -7,11 +7,14 @@ import io.modelplane.server.db.DeploymentRunRow;
 import io.modelplane.server.service.ConflictException;
 import io.modelplane.server.service.DeploymentStatus;
 import io.modelplane.server.service.ErrorMessages;
+import io.modelplane.server.service.RunCallback;
 import io.modelplane.server.service.RunStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The one place where a deployment or a run changes status: the move is checked against {@link
@@ -100,13 +103,7 @@ public final class DeploymentTransitions {
       Instant at) {
     RunStatus from = RunStatus.of(run.status());
     if (!DeploymentStateMachine.canRunMove(from, to)) {
-      throw new ConflictException(
-          "Run "
-              + run.airflowRunId()
-              + " is "
-              + from.value()
-              + ": it cannot move to "
-              + to.value());
+      throw illegalRunMove(run.airflowRunId(), from, to);
     }
     runs.updateStatus(
         run.runId(),
@@ -116,6 +113,76 @@ public final class DeploymentTransitions {
         run.startedAt() == null && to == RunStatus.RUNNING ? at : run.startedAt(),
         to.isTerminal() ? at : null,
         at);
+  }
+
+  /**
+   * A run callback on PostgreSQL in one statement ({@link
+   * DeploymentRunDao#callbackInOneStatement}): the same outcomes as {@link #moveRun} after the
+   * run's first sight, decided in SQL from the sources {@link DeploymentStateMachine} allows. Empty
+   * when no live deployment {@code name} of {@code modelName} pinned to a model version matched
+   * (nothing was written), or, with {@code authorizedOn}, when its row changed since the caller was
+   * authorized on it.
+   *
+   * @throws ConflictException when the state machine does not allow the move, or the reconcile loop
+   *     ended the run with another status
+   */
+  Optional<DeploymentRunRow> callbackInOneStatement(
+      Handle handle,
+      String modelName,
+      String name,
+      Optional<DeploymentRunDao.AuthorizedOn> authorizedOn,
+      RunCallback callback) {
+    Instant at = now();
+    RunStatus to = callback.status();
+    Optional<DeploymentRunDao.Callback> done =
+        DeploymentRunDao.callbackInOneStatement(
+            handle,
+            modelName,
+            name,
+            authorizedOn,
+            callback.airflowRunId(),
+            DeploymentStateMachine.runSources(to).stream().map(RunStatus::value).toList(),
+            to.value(),
+            callback.rowsScored(),
+            to == RunStatus.FAILED ? ErrorMessages.truncate(callback.errorMessage()) : null,
+            to == RunStatus.RUNNING ? at : null,
+            to.isTerminal() ? at : null,
+            UUID.randomUUID(),
+            at);
+    if (done.isEmpty()) {
+      return Optional.empty();
+    }
+    DeploymentRunDao.Callback result = done.get();
+    DeploymentRunRow run = result.row();
+    if (result.outcome() == DeploymentRunDao.CallbackOutcome.UNCHANGED) {
+      RunStatus current = RunStatus.of(run.status());
+      if (result.reconciled() && current != to) {
+        throw lateCallbackAfterReconcile(run, to);
+      }
+      if (current != to) {
+        throw illegalRunMove(run.airflowRunId(), current, to);
+      }
+    }
+    return Optional.of(run);
+  }
+
+  static ConflictException illegalRunMove(String airflowRunId, RunStatus from, RunStatus to) {
+    return new ConflictException(
+        "Run " + airflowRunId + " is " + from.value() + ": it cannot move to " + to.value());
+  }
+
+  /** A callback that disagrees with the status the reconcile loop ended its run with. */
+  static ConflictException lateCallbackAfterReconcile(DeploymentRunRow run, RunStatus reported) {
+    return new ConflictException(
+        "Run "
+            + run.airflowRunId()
+            + " was ended as "
+            + run.status()
+            + " by the reconcile loop"
+            + (run.errorMessage() == null ? "" : " (" + run.errorMessage() + ")")
+            + "; this callback ("
+            + reported.value()
+            + ") came after it");
   }
 
   static boolean isTriggerable(DeploymentStatus status) {
