@@ -69,7 +69,8 @@ final class WebhooksCommand {
         "With -o table only the secret is printed on standard output (for SECRET=$(...))."
       })
   void create(
-      @Option(names = "--url", required = true, paramLabel = "URL") String url,
+      @Parameters(paramLabel = "URL", description = "The http(s) URL to send events to.")
+          String url,
       @Option(
               names = "--event",
               required = true,
@@ -84,11 +85,11 @@ final class WebhooksCommand {
       @Mixin OutputOption output) {
     List<EventType> types = new ArrayList<>();
     for (String event : events) {
-      try {
-        types.add(EventType.fromValue(event));
-      } catch (IllegalArgumentException e) {
+      EventType type = EventType.fromValue(event);
+      if (type == EventType.UNKNOWN_DEFAULT_OPEN_API) {
         throw new UsageException("unknown event type '" + event + "'");
       }
+      types.add(type);
     }
     WebhookCreate request = new WebhookCreate().url(url).eventTypes(new LinkedHashSet<>(types));
     if (filters != null) {
