@@ -63,6 +63,7 @@ public record WebhookConfig(
                         .filter(host -> !host.isEmpty())
                         .toList())
             .orElse(List.of());
+    hosts.forEach(WebhookConfig::checkAllowedHost);
     List<Duration> schedule =
         parseSchedule(settings.get("MODELPLANE_WEBHOOK_RETRY_SCHEDULE").orElse(DEFAULT_SCHEDULE));
     int poll = ServerConfig.intSetting(settings, "MODELPLANE_WEBHOOK_POLL_MS", 500, 10, 60_000);
@@ -71,6 +72,24 @@ public record WebhookConfig(
     int workers = ServerConfig.intSetting(settings, "MODELPLANE_WEBHOOK_WORKERS", 4, 1, 64);
     return new WebhookConfig(
         hosts, schedule, Duration.ofMillis(poll), Duration.ofMillis(timeout), workers);
+  }
+
+  /** A host name, an IP address, or a CIDR range of a literal address and a prefix length. */
+  private static void checkAllowedHost(String entry) {
+    if (!entry.contains("/")) {
+      return;
+    }
+    String[] parts = entry.split("/", 2);
+    boolean literal =
+        parts[0].matches("[0-9.]+") || parts[0].matches("\\[?[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*]?");
+    int max = parts[0].contains(":") ? 128 : 32;
+    boolean prefixOk = parts[1].matches("[0-9]{1,3}") && Integer.parseInt(parts[1]) <= max;
+    if (!literal || !prefixOk) {
+      throw new ConfigException(
+          "MODELPLANE_WEBHOOK_ALLOWED_HOSTS: '"
+              + entry
+              + "' is not a CIDR range (an IP address, '/', a prefix length)");
+    }
   }
 
   /** {@code 5s,5m,30m,2h}: waits in {@code ms}, {@code s}, {@code m} or {@code h}, at most 50. */
