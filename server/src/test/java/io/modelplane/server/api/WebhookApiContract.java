@@ -362,6 +362,41 @@ abstract class WebhookApiContract {
     }
   }
 
+  @Test
+  void aTrainingJobsWritebackAddsItsEventToTheFeed() {
+    String start = readToEnd(api.get("/api/events?limit=1000").text("next"));
+    Map<String, Object> request = new java.util.LinkedHashMap<>();
+    request.put("name", "feed");
+    request.put("domain", "crm");
+    request.put("owner", "ana");
+    request.put("source_table", "crm.customers");
+    request.put("problem_type", "binary_classification");
+    request.put("label_column", "churned");
+    request.put("feature_columns", List.of("tenure", "plan"));
+    request.put("trigger_now", false);
+    ApiResponse created = api.post("/api/automl/train/jobs", request);
+    assertThat(created.status()).as(created.rawBody()).isEqualTo(201);
+    String jobId = created.text("job_id");
+
+    ApiResponse running =
+        api.put("/api/automl/train/jobs/" + jobId + "/status", Map.of("status", "running"));
+    assertThat(running.status()).as(running.rawBody()).isEqualTo(200);
+
+    List<JsonNode> events =
+        Await.until(
+            () ->
+                feed(start, "training_job.status_changed").stream()
+                    .filter(e -> e.get("data").get("job_id").asText().equals(jobId))
+                    .toList(),
+            list -> list.size() == 2,
+            WAIT);
+    assertThat(events.get(0).get("data").get("from_status").isNull()).isTrue();
+    assertThat(events.get(0).get("data").get("to_status").asText()).isEqualTo("ready");
+    assertThat(events.get(1).get("data").get("from_status").asText()).isEqualTo("ready");
+    assertThat(events.get(1).get("data").get("to_status").asText()).isEqualTo("running");
+    assertThat(events.get(1).get("data").get("reason").asText()).isEqualTo("status writeback");
+  }
+
   private static void insertEvent(Handle handle, String jobId) {
     handle
         .createUpdate(
