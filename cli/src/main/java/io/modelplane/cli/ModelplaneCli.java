@@ -23,12 +23,15 @@ import picocli.CommandLine.ScopeType;
     name = "modelplane",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "Training jobs, deployments, runs and PSKs of a Modelplane server.",
+    description =
+        "Training jobs, deployments, runs, PSKs, webhooks and events of a Modelplane server.",
     subcommands = {
       JobsCommand.class,
       DeploymentsCommand.class,
       RunsCommand.class,
       PsksCommand.class,
+      WebhooksCommand.class,
+      EventsCommand.class,
       CompletionCommand.class
     },
     footerHeading = "%n",

@@ -89,7 +89,7 @@ class ModelplaneCliTest {
 
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out())
-        .contains("jobs", "deployments", "runs", "psks", "completion")
+        .contains("jobs", "deployments", "runs", "psks", "webhooks", "events", "completion")
         .contains("Exit codes: 0 ok; 1 server error");
   }
 
@@ -283,5 +283,66 @@ class ModelplaneCliTest {
 
     assertThat(r.code()).as(r.toString()).isZero();
     assertThat(r.out()).contains("complete -F", "modelplane", "deployments", "trigger");
+  }
+
+  @Test
+  void webhooksCreatePrintsTheSecretOnceAndSendsTypesAndFilters() {
+    server.stubFor(
+        post(urlEqualTo("/api/webhooks"))
+            .willReturn(
+                aResponse()
+                    .withStatus(201)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(
+                        "{\"id\":\"0c211ef2-fa36-4d44-89b4-f9ec61500e8e\","
+                            + "\"url\":\"https://hooks.example.com/a\","
+                            + "\"event_types\":[\"deployment.status_changed\"],\"filters\":{},"
+                            + "\"created_by\":\"platform\",\"created_at\":\"2026-11-30T10:00:00Z\","
+                            + "\"failing\":false,\"secret\":\"whsec_"
+                            + "A".repeat(43)
+                            + "=\"}")));
+
+    Result r =
+        run(
+            "webhooks",
+            "create",
+            "https://hooks.example.com/a",
+            "--event",
+            "deployment.status_changed",
+            "--filter",
+            "model=churn");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out().trim()).isEqualTo("whsec_" + "A".repeat(43) + "=");
+    assertThat(r.err()).contains("not shown again");
+    server.verify(
+        postRequestedFor(urlEqualTo("/api/webhooks"))
+            .withRequestBody(
+                equalToJson(
+                    "{\"url\":\"https://hooks.example.com/a\","
+                        + "\"event_types\":[\"deployment.status_changed\"],"
+                        + "\"filters\":{\"model\":\"churn\"}}")));
+    assertThat(run("webhooks", "create", "https://x", "--event", "nope").code()).isEqualTo(2);
+  }
+
+  @Test
+  void eventsPrintsAPageAndTheNextCursor() {
+    server.stubFor(
+        get(urlPathEqualTo("/api/events"))
+            .willReturn(
+                okJson(
+                    "{\"items\":[{\"id\":\"evt_7\",\"type\":\"job.status_changed\","
+                        + "\"timestamp\":\"2026-11-30T10:00:00Z\",\"data\":{\"job_id\":\"j\"}}],"
+                        + "\"next\":\"c2VxOjc\"}")));
+
+    Result r = run("events", "--after", "c2VxOjY", "--types", "job.status_changed");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains("evt_7", "job.status_changed");
+    assertThat(r.err()).contains("next: c2VxOjc");
+    server.verify(
+        com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                urlPathEqualTo("/api/events"))
+            .withQueryParam("after", equalTo("c2VxOjY")));
   }
 }

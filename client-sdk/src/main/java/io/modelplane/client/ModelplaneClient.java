@@ -2,9 +2,11 @@ package io.modelplane.client;
 
 import io.modelplane.client.api.AutoMlTrainingApi;
 import io.modelplane.client.api.DeploymentsApi;
+import io.modelplane.client.api.EventsApi;
 import io.modelplane.client.api.JobsApi;
 import io.modelplane.client.api.KeysApi;
 import io.modelplane.client.api.SystemApi;
+import io.modelplane.client.api.WebhooksApi;
 import io.modelplane.client.invoker.ApiClient;
 import io.modelplane.client.invoker.ApiException;
 import io.modelplane.client.model.HealthPing;
@@ -76,6 +78,8 @@ public final class ModelplaneClient {
   private final Keys keys;
   private final JobsApi jobsApi;
   private final Jobs jobs;
+  private final Webhooks webhooks;
+  private final Events events;
 
   private ModelplaneClient(Builder b) {
     this.userAgent = "modelplane-client-sdk/" + VERSION;
@@ -101,6 +105,8 @@ public final class ModelplaneClient {
     this.keys = new Keys(keysApi, retryPolicy);
     this.jobsApi = new JobsApi(client);
     this.jobs = new Jobs(jobsApi, retryPolicy, waiter, b.baseUrl);
+    this.webhooks = new Webhooks(new WebhooksApi(client), retryPolicy, b.baseUrl);
+    this.events = new Events(new EventsApi(client), retryPolicy);
   }
 
   private void authenticate(HttpRequest.Builder request, String psk, Supplier<String> bearer) {
@@ -169,6 +175,24 @@ public final class ModelplaneClient {
    */
   public JobsApi jobsApi() {
     return jobsApi;
+  }
+
+  /**
+   * Webhook subscriptions: create, list, get, delete, ping, the delivery log, redeliver.
+   *
+   * @return the resource group
+   */
+  public Webhooks webhooks() {
+    return webhooks;
+  }
+
+  /**
+   * The ordered event feed, read with a cursor.
+   *
+   * @return the resource group
+   */
+  public Events events() {
+    return events;
   }
 
   /**

@@ -2,6 +2,7 @@ package io.modelplane.server;
 
 import io.modelplane.server.api.BuildInfo;
 import io.modelplane.server.api.DeploymentResource;
+import io.modelplane.server.api.EventResource;
 import io.modelplane.server.api.JobResource;
 import io.modelplane.server.api.JsonMapper;
 import io.modelplane.server.api.KeyResource;
@@ -13,6 +14,7 @@ import io.modelplane.server.api.SecurityHeadersFilter;
 import io.modelplane.server.api.SystemResource;
 import io.modelplane.server.api.TimeParamConverters;
 import io.modelplane.server.api.TrainingJobResource;
+import io.modelplane.server.api.WebhookResource;
 import io.modelplane.server.api.auth.AuthenticationFilter;
 import io.modelplane.server.api.auth.AuthorizationFeature;
 import io.modelplane.server.api.errors.CatchAllExceptionMapper;
@@ -79,5 +81,7 @@ final class ModelplaneApi extends ResourceConfig {
     register(new PatchBodies());
     register(new KeyResource(services.userPsks()));
     register(new JobResource(services.jobs()));
+    register(new WebhookResource(services.webhooks()));
+    register(new EventResource(services.eventFeed()));
   }
 }

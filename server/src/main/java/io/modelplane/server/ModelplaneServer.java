@@ -11,6 +11,7 @@ import io.modelplane.server.metrics.OutboxMetrics;
 import io.modelplane.server.metrics.ServerMetrics;
 import io.modelplane.server.outbox.OutboxWorker;
 import io.modelplane.server.reconcile.ReconcileLoop;
+import io.modelplane.server.webhooks.WebhookWorkers;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class ModelplaneServer implements AutoCloseable {
   private final Optional<OutboxWorker> outbox;
   private volatile Optional<ReconcileLoop> reconcile = Optional.empty();
   private final Optional<LocalExecutor> localExecutor;
+  private volatile WebhookWorkers webhooks;
   private final DagStore dagStore;
   private final int port;
 
@@ -107,6 +109,7 @@ public final class ModelplaneServer implements AutoCloseable {
       services.localExecutor().ifPresent(local -> local.start(self));
       services.outbox().ifPresent(OutboxWorker::start);
       services.reconcile().ifPresent(ReconcileLoop::start);
+      services.webhookWorkers().start();
       LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
       ModelplaneServer server =
           new ModelplaneServer(
@@ -119,6 +122,7 @@ public final class ModelplaneServer implements AutoCloseable {
               services.localExecutor(),
               port);
       server.reconcile = services.reconcile();
+      server.webhooks = services.webhookWorkers();
       return server;
     } catch (Exception e) {
       metricsJetty.ifPresent(ModelplaneServer::stopQuietly);
@@ -199,6 +203,9 @@ public final class ModelplaneServer implements AutoCloseable {
       metricsJetty.ifPresent(ModelplaneServer::stopQuietly);
       reconcile.ifPresent(ReconcileLoop::close);
       outbox.ifPresent(OutboxWorker::close);
+      if (webhooks != null) {
+        webhooks.close();
+      }
       localExecutor.ifPresent(LocalExecutor::close);
       jetty.stop();
     } catch (Exception e) {

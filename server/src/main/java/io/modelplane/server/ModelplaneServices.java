@@ -32,7 +32,13 @@ import io.modelplane.server.service.AccessPolicy;
 import io.modelplane.server.service.TrainingJobService;
 import io.modelplane.server.service.UserPskService;
 import io.modelplane.server.service.deployment.Deployments;
+import io.modelplane.server.service.events.EventFeed;
 import io.modelplane.server.service.job.JobService;
+import io.modelplane.server.service.webhooks.WebhookService;
+import io.modelplane.server.service.webhooks.WebhookTargetPolicy;
+import io.modelplane.server.webhooks.EventDispatcher;
+import io.modelplane.server.webhooks.WebhookDeliveryWorker;
+import io.modelplane.server.webhooks.WebhookWorkers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +65,10 @@ record ModelplaneServices(
     Optional<OutboxWorker> outbox,
     Optional<ReconcileLoop> reconcile,
     Optional<LocalExecutor> localExecutor,
-    String executorName) {
+    String executorName,
+    WebhookService webhooks,
+    EventFeed eventFeed,
+    WebhookWorkers webhookWorkers) {
   private static final Logger LOG = LoggerFactory.getLogger(ModelplaneServices.class);
 
   static ModelplaneServices build(ServerConfig config, Database database, Clock clock) {
@@ -168,6 +177,7 @@ record ModelplaneServices(
                           deployments.runs(),
                           clock,
                           config.reconcile()));
+      WebhookTargetPolicy targets = new WebhookTargetPolicy(config.webhooks().allowedHosts());
       local.ifPresent(
           l ->
               l.reportFailuresTo(new LocalRunFailures(database.jdbi(), trainingJobs, deployments)));
@@ -184,7 +194,13 @@ record ModelplaneServices(
           outbox,
           reconcile,
           local,
-          config.executor().kind().value());
+          config.executor().kind().value(),
+          new WebhookService(database.jdbi(), json, targets, clock),
+          new EventFeed(database.jdbi()),
+          new WebhookWorkers(
+              new EventDispatcher(database.jdbi(), json, clock),
+              new WebhookDeliveryWorker(database.jdbi(), targets, config.webhooks(), clock),
+              config.webhooks().pollInterval()));
     } catch (RuntimeException e) {
       dagStore.close();
       throw e;

@@ -32,7 +32,46 @@ public record ServerConfig(
     ReconcileConfig reconcile,
     MetricsConfig metrics,
     DagExecutorConfig dagExecutor,
-    ExecutorConfig executor) {
+    ExecutorConfig executor,
+    WebhookConfig webhooks) {
+
+  /** The configuration of earlier versions: webhooks with their defaults. */
+  public ServerConfig(
+      String bindAddress,
+      int port,
+      String platformPsk,
+      Path dataDir,
+      DagStoreConfig dagStore,
+      DatabaseConfig database,
+      Optional<AirflowConfig> airflow,
+      URI publicUrl,
+      Optional<Path> templatesDir,
+      Optional<MlflowConfig> mlflow,
+      OutboxConfig outbox,
+      Optional<OidcConfig> oidc,
+      ReconcileConfig reconcile,
+      MetricsConfig metrics,
+      DagExecutorConfig dagExecutor,
+      ExecutorConfig executor) {
+    this(
+        bindAddress,
+        port,
+        platformPsk,
+        dataDir,
+        dagStore,
+        database,
+        airflow,
+        publicUrl,
+        templatesDir,
+        mlflow,
+        outbox,
+        oidc,
+        reconcile,
+        metrics,
+        dagExecutor,
+        executor,
+        WebhookConfig.defaults());
+  }
 
   /**
    * The configuration of earlier versions: the reconcile loop's defaults, metrics on the API's port
@@ -116,6 +155,28 @@ public record ServerConfig(
     return with(reconcile, metrics, executor);
   }
 
+  /** This configuration with other webhook settings. */
+  public ServerConfig withWebhooks(WebhookConfig webhooks) {
+    return new ServerConfig(
+        bindAddress,
+        port,
+        platformPsk,
+        dataDir,
+        dagStore,
+        database,
+        airflow,
+        publicUrl,
+        templatesDir,
+        mlflow,
+        outbox,
+        oidc,
+        reconcile,
+        metrics,
+        dagExecutor,
+        executor,
+        webhooks);
+  }
+
   private ServerConfig with(
       ReconcileConfig reconcile, MetricsConfig metrics, ExecutorConfig executor) {
     return new ServerConfig(
@@ -134,7 +195,8 @@ public record ServerConfig(
         reconcile,
         metrics,
         dagExecutor,
-        executor);
+        executor,
+        webhooks);
   }
 
   private static final String DAG_STORE = "MODELPLANE_DAG_STORE";
@@ -299,7 +361,8 @@ public record ServerConfig(
                 intSetting(settings, "MODELPLANE_RECONCILE_INTERVAL_S", 60, 1, 3_600))),
         MetricsConfig.load(settings, port),
         DagExecutorConfig.load(settings, io.modelplane.server.api.BuildInfo.load().version()),
-        executor(settings, airflow.isPresent()));
+        executor(settings, airflow.isPresent()),
+        WebhookConfig.load(settings));
   }
 
   /**
@@ -506,7 +569,7 @@ public record ServerConfig(
     };
   }
 
-  private static int intSetting(Settings settings, String name, int fallback, int min, int max) {
+  static int intSetting(Settings settings, String name, int fallback, int min, int max) {
     Optional<String> raw = settings.get(name);
     if (raw.isEmpty()) {
       return fallback;

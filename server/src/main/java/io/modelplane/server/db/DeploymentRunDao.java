@@ -105,6 +105,16 @@ public interface DeploymentRunDao extends SqlObject {
                    updated_at = CAST(:now AS TIMESTAMP WITH TIME ZONE)
               FROM (SELECT run_id FROM moved UNION ALL SELECT run_id FROM inserted) w
              WHERE d.deployment_id = (SELECT deployment_id FROM dep)
+        ), feed AS (
+            INSERT INTO platform_events
+                (event_type, subject_id, from_value, to_value, data, created_at)
+            SELECT 'deployment_run.status_changed', moved.run_id, cur.status, moved.status,
+                   CAST(json_build_object('deployment_id', moved.deployment_id,
+                       'run_id', moved.run_id, 'airflow_run_id', moved.airflow_run_id,
+                       'rows_scored', moved.rows_scored,
+                       'error_message', moved.error_message) AS VARCHAR(100000)),
+                   CAST(:now AS TIMESTAMP WITH TIME ZONE)
+              FROM moved JOIN cur ON cur.run_id = moved.run_id
         )
         SELECT 'MOVED' AS outcome, cur.status AS previous_status, FALSE AS reconciled,
                moved.*
@@ -146,7 +156,9 @@ public interface DeploymentRunDao extends SqlObject {
    * was authorized on, then the run by its Airflow run id. A run seen for the first time is
    * inserted (with the deployment's resolved model version and snapshot); an existing one moves to
    * {@code toStatus} if its status is one of {@code fromStatuses}, is not {@code toStatus} already
-   * and the reconcile loop has not ended it. A change points the deployment at the run. Empty when
+   * and the reconcile loop has not ended it. A change points the deployment at the run; a move
+   * also appends its {@code deployment_run.status_changed} event to the feed ({@code
+   * platform_events}), with the data {@code EventLog.deploymentRunStatusChanged} writes. Empty when
    * no deployment matched (the caller then decides in a transaction on the locked row).
    *
    * @param authorizedOn empty for a caller that may change any deployment (the platform)

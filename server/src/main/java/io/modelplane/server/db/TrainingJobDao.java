@@ -105,10 +105,10 @@ public interface TrainingJobDao extends SqlObject {
    * A status change on PostgreSQL in one statement, so in one round trip and one implicit
    * transaction: locks the row, moves it to {@code toStatus} if its status is one of {@code
    * fromStatuses} (and not already {@code toStatus}), inserts the event row with the status it came
-   * from, and returns that status with the row as it is now. Empty when the job does not exist.
-   * Null fields keep their value, as in {@link #transition}. A job whose last event is the
-   * reconcile loop's ({@code reconcileActor}) ending it with another status than {@code toStatus}
-   * does not move, and that event is returned.
+   * from (and the feed's event, {@code platform_events}), and returns that status with the row as
+   * it is now. Empty when the job does not exist. Null fields keep their value, as in {@link
+   * #transition}. A job whose last event is the reconcile loop's ({@code reconcileActor}) ending it
+   * with another status than {@code toStatus} does not move, and that event is returned.
    */
   static Optional<Writeback> writebackInOneStatement(
       Handle handle,
@@ -121,6 +121,7 @@ public interface TrainingJobDao extends SqlObject {
       String actor,
       String reason,
       String reconcileActor,
+      String feedData,
       Instant now) {
     return handle
         .createQuery(
@@ -152,6 +153,13 @@ public interface TrainingJobDao extends SqlObject {
                        CAST(:actor AS VARCHAR(200)), CAST(:reason AS VARCHAR(8000)),
                        CAST(:now AS TIMESTAMP WITH TIME ZONE)
                   FROM moved JOIN cur ON cur.job_id = moved.job_id
+            ), feed AS (
+                INSERT INTO platform_events
+                    (event_type, subject_id, from_value, to_value, data, created_at)
+                SELECT 'training_job.status_changed', moved.job_id, cur.status,
+                       CAST(:toStatus AS VARCHAR(64)), CAST(:feedData AS VARCHAR(100000)),
+                       CAST(:now AS TIMESTAMP WITH TIME ZONE)
+                  FROM moved JOIN cur ON cur.job_id = moved.job_id
             )
             SELECT cur.status AS previous_status, TRUE AS moved,
                    CAST(NULL AS VARCHAR(20)) AS reconciled_status,
@@ -171,6 +179,7 @@ public interface TrainingJobDao extends SqlObject {
         .bind("actor", actor)
         .bind("reason", reason)
         .bind("reconcileActor", reconcileActor)
+        .bind("feedData", feedData)
         .bind("now", now)
         .map(
             (rs, ctx) -> {

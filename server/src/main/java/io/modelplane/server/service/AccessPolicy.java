@@ -27,7 +27,9 @@ public final class AccessPolicy {
     /** A batch DAG's deployment run callback. */
     CALLBACK,
     /** Issue, list, revoke or extend user PSKs. */
-    PSK_ADMIN
+    PSK_ADMIN,
+    /** Manage webhook subscriptions and read the event feed. */
+    WEBHOOKS
   }
 
   /** The platform PSK, or a caller holding {@link #ADMIN_ROLE}. */
@@ -48,7 +50,7 @@ public final class AccessPolicy {
     return switch (action) {
       case READ, CREATE -> true;
       case MANAGE, TRIGGER -> isAdmin(caller) || isOwner(caller, owner);
-      case WRITEBACK, PSK_ADMIN -> isAdmin(caller);
+      case WRITEBACK, PSK_ADMIN, WEBHOOKS -> isAdmin(caller);
       // Run callbacks are decided per deployment (canAccessDeployment) once deployments exist.
       case CALLBACK -> false;
     };

@@ -23,6 +23,7 @@ import io.modelplane.server.outbox.OutboxPayload;
 import io.modelplane.server.outbox.OutboxTask;
 import io.modelplane.server.outbox.OutboxTaskKind;
 import io.modelplane.server.render.DagRenderer;
+import io.modelplane.server.service.events.EventLog;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -400,6 +401,10 @@ public final class TrainingJobService {
                         caller.name(),
                         errorMessage != null ? errorMessage : "status writeback",
                         RECONCILE_ACTOR,
+                        EventLog.trainingJobData(
+                            jobId,
+                            caller.name(),
+                            errorMessage != null ? errorMessage : "status writeback"),
                         now))
             .orElseThrow(() -> notFound(jobId));
     TrainingJobStatus from = TrainingJobStatus.of(result.previousStatus());
@@ -736,6 +741,8 @@ public final class TrainingJobService {
     handle
         .attach(TrainingJobEventDao.class)
         .insert(jobId, from == null ? null : from.value(), to.value(), caller.name(), reason, now);
+    EventLog.trainingJobStatusChanged(
+        handle, jobId, from == null ? null : from.value(), to.value(), caller.name(), reason, now);
   }
 
   /**

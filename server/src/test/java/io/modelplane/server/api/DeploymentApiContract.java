@@ -203,6 +203,31 @@ abstract class DeploymentApiContract {
     assertThat(lastRun.get("run_id").asText()).isEqualTo(first.text("run_id"));
     assertThat(lastRun.get("rows_scored").asLong()).isEqualTo(1234);
 
+    // Each move is in the feed (on PostgreSQL the platform's callback is one statement).
+    String runId = first.text("run_id");
+    List<JsonNode> moves =
+        Await.until(
+            () -> {
+              List<JsonNode> mine = new ArrayList<>();
+              api.get("/api/events?limit=1000&types=deployment_run.status_changed")
+                  .body()
+                  .get("items")
+                  .forEach(
+                      e -> {
+                        if (e.get("data").get("run_id").asText().equals(runId)) {
+                          mine.add(e.get("data"));
+                        }
+                      });
+              return mine;
+            },
+            list -> list.size() == 1,
+            WAIT);
+    assertThat(moves.get(0).get("from_status").asText()).isEqualTo("running");
+    assertThat(moves.get(0).get("to_status").asText()).isEqualTo("succeeded");
+    assertThat(moves.get(0).get("rows_scored").asLong()).isEqualTo(1234);
+    assertThat(moves.get(0).get("airflow_run_id").asText())
+        .isEqualTo("scheduled__2026-11-23T03:00:00+00:00");
+
     ApiResponse again = api.post(deployment("callbacks") + "/runs", running);
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.text("error")).contains("is succeeded");

@@ -6,6 +6,7 @@ import static io.modelplane.server.service.AccessPolicy.Action.MANAGE;
 import static io.modelplane.server.service.AccessPolicy.Action.PSK_ADMIN;
 import static io.modelplane.server.service.AccessPolicy.Action.READ;
 import static io.modelplane.server.service.AccessPolicy.Action.TRIGGER;
+import static io.modelplane.server.service.AccessPolicy.Action.WEBHOOKS;
 import static io.modelplane.server.service.AccessPolicy.Action.WRITEBACK;
 import static java.util.Map.entry;
 
@@ -92,7 +93,16 @@ final class OperationRules {
           entry("createPsk", any(PSK_ADMIN)),
           entry("listPsks", any(PSK_ADMIN)),
           entry("deletePsk", any(PSK_ADMIN)),
-          entry("extendPsk", any(PSK_ADMIN)));
+          entry("extendPsk", any(PSK_ADMIN)),
+          // Webhooks and the event feed
+          entry("createWebhook", any(WEBHOOKS)),
+          entry("listWebhooks", any(WEBHOOKS)),
+          entry("getWebhook", any(WEBHOOKS)),
+          entry("deleteWebhook", any(WEBHOOKS)),
+          entry("pingWebhook", any(WEBHOOKS)),
+          entry("listWebhookDeliveries", any(WEBHOOKS)),
+          entry("redeliverWebhookDelivery", any(WEBHOOKS)),
+          entry("listEvents", any(WEBHOOKS)));
 
   static Optional<Rule> forMethod(String methodName) {
     return Optional.ofNullable(RULES.get(methodName));

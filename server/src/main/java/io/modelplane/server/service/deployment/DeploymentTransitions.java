@@ -9,6 +9,7 @@ import io.modelplane.server.service.DeploymentStatus;
 import io.modelplane.server.service.ErrorMessages;
 import io.modelplane.server.service.RunCallback;
 import io.modelplane.server.service.RunStatus;
+import io.modelplane.server.service.events.EventLog;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,8 +20,9 @@ import org.jdbi.v3.core.Handle;
 /**
  * The one place where a deployment or a run changes status: the move is checked against {@link
  * DeploymentStateMachine}, computed from the row as locked by the caller's transaction, written as
- * a targeted update, and (for deployments) recorded as an event in the same transaction. One
- * injected clock gives the time; the row's {@code updated_at} is the event's {@code created_at}.
+ * a targeted update, and (for deployments) recorded as an event in the same transaction; every
+ * change also appends its event to the feed ({@link EventLog}, one insert). One injected clock
+ * gives the time; the row's {@code updated_at} is the event's {@code created_at}.
  */
 public final class DeploymentTransitions {
   private final Clock clock;
@@ -74,6 +76,16 @@ public final class DeploymentTransitions {
     String why =
         errorMessage == null ? reason : reason + ": " + ErrorMessages.truncate(errorMessage);
     dao.insertEvent(locked.deploymentId(), "status", from.value(), to.value(), actor, why, at);
+    EventLog.deploymentStatusChanged(
+        dao.getHandle(),
+        locked.deploymentId(),
+        locked.modelName(),
+        locked.name(),
+        from.value(),
+        to.value(),
+        actor,
+        why,
+        at);
   }
 
   /** Whether a locked deployment may move to {@code to}. */
@@ -105,13 +117,25 @@ public final class DeploymentTransitions {
     if (!DeploymentStateMachine.canRunMove(from, to)) {
       throw illegalRunMove(run.airflowRunId(), from, to);
     }
+    Long rows = rowsScored != null ? rowsScored : run.rowsScored();
+    String error = to == RunStatus.FAILED ? ErrorMessages.truncate(errorMessage) : null;
     runs.updateStatus(
         run.runId(),
         to.value(),
-        rowsScored != null ? rowsScored : run.rowsScored(),
-        to == RunStatus.FAILED ? ErrorMessages.truncate(errorMessage) : null,
+        rows,
+        error,
         run.startedAt() == null && to == RunStatus.RUNNING ? at : run.startedAt(),
         to.isTerminal() ? at : null,
+        at);
+    EventLog.deploymentRunStatusChanged(
+        runs.getHandle(),
+        run.deploymentId(),
+        run.runId(),
+        run.airflowRunId(),
+        from.value(),
+        to.value(),
+        rows,
+        error,
         at);
   }
 

@@ -6,6 +6,7 @@ import io.modelplane.server.integration.mlflow.ModelRegistry;
 import io.modelplane.server.integration.mlflow.RegistryUnavailableException;
 import io.modelplane.server.service.InvalidRequestException;
 import io.modelplane.server.service.UnavailableException;
+import io.modelplane.server.service.events.EventLog;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -126,6 +127,15 @@ public final class ModelResolver {
         "model_version",
         actor,
         "model version " + previous + " → " + current + " (alias " + locked.modelAlias() + ")",
+        at);
+    EventLog.deploymentModelVersionChanged(
+        dao.getHandle(),
+        locked.deploymentId(),
+        locked.modelName(),
+        locked.name(),
+        locked.modelAlias(),
+        previous,
+        current,
         at);
     LOG.info(
         "Deployment {}: alias moved from version {} to {}",

@@ -21,6 +21,7 @@ import io.modelplane.server.service.ErrorMessages;
 import io.modelplane.server.service.InvalidRequestException;
 import io.modelplane.server.service.NotFoundException;
 import io.modelplane.server.service.UnavailableException;
+import io.modelplane.server.service.events.EventLog;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
@@ -327,6 +328,16 @@ public final class JobService {
     dao.moveTo(row.jobId(), to.value(), statusMessage, stamp, now);
     dao.insertEvent(
         row.jobId(), from.value(), to.value(), caller.name(), ErrorMessages.truncate(reason), now);
+    EventLog.jobStatusChanged(
+        handle,
+        row.jobId(),
+        row.jobName(),
+        row.jobType(),
+        from.value(),
+        to.value(),
+        caller.name(),
+        ErrorMessages.truncate(reason),
+        now);
     LOG.info("Job {} is now {} ({})", row.jobId(), to.value(), caller.name());
   }
 
