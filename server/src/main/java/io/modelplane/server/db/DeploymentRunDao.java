@@ -156,10 +156,10 @@ public interface DeploymentRunDao extends SqlObject {
    * was authorized on, then the run by its Airflow run id. A run seen for the first time is
    * inserted (with the deployment's resolved model version and snapshot); an existing one moves to
    * {@code toStatus} if its status is one of {@code fromStatuses}, is not {@code toStatus} already
-   * and the reconcile loop has not ended it. A change points the deployment at the run; a move
-   * also appends its {@code deployment_run.status_changed} event to the feed ({@code
-   * platform_events}), with the data {@code EventLog.deploymentRunStatusChanged} writes. Empty when
-   * no deployment matched (the caller then decides in a transaction on the locked row).
+   * and the reconcile loop has not ended it. A change points the deployment at the run; a move also
+   * appends its {@code deployment_run.status_changed} event to the feed ({@code platform_events}),
+   * with the data {@code EventLog.deploymentRunStatusChanged} writes. Empty when no deployment
+   * matched (the caller then decides in a transaction on the locked row).
    *
    * @param authorizedOn empty for a caller that may change any deployment (the platform)
    * @param startedAt the start time of a run that has none yet (null: keep)
