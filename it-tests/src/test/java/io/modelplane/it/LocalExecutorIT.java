@@ -48,6 +48,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LocalExecutorIT {
   private static final Duration TRAIN = Duration.ofMinutes(4);
   private static final Duration SCORE = Duration.ofMinutes(3);
+  private static final String MANUAL =
+      "^manual__\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\\+00:00$";
 
   private static ServerUnderTest server;
   private static MlflowStandIn mlflow;
@@ -127,6 +129,7 @@ class LocalExecutorIT {
         .as(String.valueOf(done.getErrorMessage()))
         .isEqualTo(AutoMLTrainingJobStatus.COMPLETE);
     assertThat(done.getRegisteredModelName()).isEqualTo(model);
+    assertThat(done.getAirflowDagRunId()).matches(MANUAL); // as Airflow names a manual run
     List<TrainingJobEvent> events = client.trainingJobs().events(created.getJobId());
     System.out.println(
         "[modelplane-it] local executor, training: "
@@ -160,6 +163,7 @@ class LocalExecutorIT {
 
     assertThat(run.getStatus()).as(run.getErrorMessage()).isEqualTo(DeploymentRunStatus.SUCCEEDED);
     assertThat(run.getRowsScored()).isEqualTo(300L);
+    assertThat(run.getAirflowRunId()).matches(MANUAL);
     System.out.println(
         "[modelplane-it] local executor, scoring: "
             + Duration.between(run.getCreatedAt(), run.getStartedAt()).toMillis()

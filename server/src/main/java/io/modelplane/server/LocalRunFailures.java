@@ -9,6 +9,8 @@ import io.modelplane.server.service.StatusWriteback;
 import io.modelplane.server.service.TrainingJobService;
 import io.modelplane.server.service.TrainingJobStatus;
 import io.modelplane.server.service.deployment.Deployments;
+import io.modelplane.server.service.job.JobService;
+import io.modelplane.server.service.job.JobStatus;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -27,11 +29,14 @@ final class LocalRunFailures implements RunFailures {
   private final Jdbi jdbi;
   private final TrainingJobService trainingJobs;
   private final Deployments deployments;
+  private final JobService jobs;
 
-  LocalRunFailures(Jdbi jdbi, TrainingJobService trainingJobs, Deployments deployments) {
+  LocalRunFailures(
+      Jdbi jdbi, TrainingJobService trainingJobs, Deployments deployments, JobService jobs) {
     this.jdbi = jdbi;
     this.trainingJobs = trainingJobs;
     this.deployments = deployments;
+    this.jobs = jobs;
   }
 
   private record LiveDeployment(String modelName, String name) {}
@@ -52,6 +57,19 @@ final class LocalRunFailures implements RunFailures {
       if (job.isPresent()) {
         trainingJobs.writeback(
             job.get(), new StatusWriteback(TrainingJobStatus.FAILED, null, null, reason), CALLER);
+        return;
+      }
+      Optional<UUID> dataeng =
+          jdbi.withHandle(
+              h ->
+                  h.createQuery(
+                          "SELECT job_id FROM jobs WHERE dag_id = :d AND is_deleted = FALSE"
+                              + " AND rendered_dag IS NOT NULL")
+                      .bind("d", dagId)
+                      .mapTo(UUID.class)
+                      .findOne());
+      if (dataeng.isPresent()) {
+        jobs.writeback(dataeng.get(), JobStatus.FAILED, reason, CALLER);
         return;
       }
       Optional<LiveDeployment> deployment =

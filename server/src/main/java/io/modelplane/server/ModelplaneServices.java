@@ -29,6 +29,7 @@ import io.modelplane.server.outbox.OutboxWorker;
 import io.modelplane.server.reconcile.ReconcileLoop;
 import io.modelplane.server.render.DagRenderer;
 import io.modelplane.server.service.AccessPolicy;
+import io.modelplane.server.service.DagRunIds;
 import io.modelplane.server.service.TrainingJobService;
 import io.modelplane.server.service.UserPskService;
 import io.modelplane.server.service.deployment.Deployments;
@@ -116,9 +117,17 @@ record ModelplaneServices(
             config.executor().dagHelperJar());
       }
       DagRenderer renderer = new DagRenderer(config.templatesDir(), config.dagExecutor());
+      DagRunIds runIds = DagRunIds.forExecutor(config.executor().kind());
       TrainingJobService trainingJobs =
           new TrainingJobService(
-              database.jdbi(), dagStore, renderer, executor, config.publicUrl(), json, clock);
+              database.jdbi(),
+              dagStore,
+              renderer,
+              executor,
+              config.publicUrl(),
+              json,
+              clock,
+              runIds);
       Optional<ModelRegistry> registry =
           config
               .mlflow()
@@ -142,11 +151,19 @@ record ModelplaneServices(
               config.publicUrl(),
               json,
               clock,
-              policy);
+              policy,
+              runIds);
       UserPskService userPsks = new UserPskService(database.jdbi(), json, clock);
       JobService jobs =
           new JobService(
-              database.jdbi(), dagStore, renderer, outboxTasks, config.publicUrl(), json, clock);
+              database.jdbi(),
+              dagStore,
+              renderer,
+              outboxTasks,
+              config.publicUrl(),
+              json,
+              clock,
+              config.executor().kind());
       Optional<OutboxWorker> outbox =
           executor.map(
               client ->
@@ -180,7 +197,8 @@ record ModelplaneServices(
       WebhookTargetPolicy targets = new WebhookTargetPolicy(config.webhooks().allowedHosts());
       local.ifPresent(
           l ->
-              l.reportFailuresTo(new LocalRunFailures(database.jdbi(), trainingJobs, deployments)));
+              l.reportFailuresTo(
+                  new LocalRunFailures(database.jdbi(), trainingJobs, deployments, jobs)));
       return new ModelplaneServices(
           database,
           dagStore,

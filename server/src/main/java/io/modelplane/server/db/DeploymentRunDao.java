@@ -221,6 +221,19 @@ public interface DeploymentRunDao extends SqlObject {
           + " AND airflow_run_id = :airflowRunId")
   Optional<DeploymentRunRow> findByAirflowRunId(UUID deploymentId, String airflowRunId);
 
+  /**
+   * The id of the deployment's newest run named {@code manual__<time>} (the local executor's
+   * triggers, created at the time their id names), or null.
+   */
+  @SqlQuery(
+      """
+      SELECT airflow_run_id FROM deployment_runs
+       WHERE deployment_id = :deploymentId AND airflow_run_id LIKE 'manual%'
+       ORDER BY created_at DESC, airflow_run_id DESC
+       LIMIT 1
+      """)
+  String latestManualRunId(UUID deploymentId);
+
   @SqlQuery(
       "SELECT * FROM deployment_runs WHERE deployment_id = :deploymentId"
           + " AND idempotency_key = :idempotencyKey")

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.server.background.BackgroundLoop;
 import io.modelplane.server.config.ExecutorConfig;
+import io.modelplane.server.service.DagRunIds;
 import io.modelplane.server.service.ErrorMessages;
 import io.modelplane.server.service.SafeErrors;
 import java.io.IOException;
@@ -95,9 +96,15 @@ public final class LocalExecutor implements WorkExecutor, AutoCloseable {
     }
     List<String> command =
         commands
-            .of(dagId, dagRunId, conf == null ? Map.of() : conf, now())
+            .of(
+                dagId,
+                dagRunId,
+                conf == null ? Map.of() : conf,
+                DagRunIds.logicalDate(dagRunId).orElseGet(this::now))
             .orElseThrow(
-                () -> new IllegalStateException("no training job or live deployment has " + dagId));
+                () ->
+                    new IllegalStateException(
+                        "no training job, data-engineering job or live deployment has " + dagId));
     enqueue(dagId, dagRunId, command);
   }
 

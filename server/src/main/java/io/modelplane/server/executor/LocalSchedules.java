@@ -1,5 +1,6 @@
 package io.modelplane.server.executor;
 
+import io.modelplane.server.service.DagRunIds;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -11,12 +12,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fires the cron schedules of active deployments, as Airflow does with {@code catchup=False}: no
- * back-fill, only the latest tick, named {@code scheduled__<tick>}. A deployment seen for the first
- * time starts counting from its latest tick (it fires from the next one). The last fired tick is
- * stored per DAG and moved forward in a compare-and-set, and the run id is unique per DAG: a tick
- * fires at most once, across restarts too. A stopped deployment does not fire; started again, it
- * fires its latest tick once when it missed any (like an unpaused DAG in Airflow).
+ * Fires the cron schedules of active deployments and of data-engineering jobs (until deleted), as
+ * Airflow does with {@code catchup=False}: no back-fill, only the latest tick, named {@code
+ * scheduled__<tick>}. A deployment seen for the first time starts counting from its latest tick (it
+ * fires from the next one). The last fired tick is stored per DAG and moved forward in a
+ * compare-and-set, and the run id is unique per DAG: a tick fires at most once, across restarts
+ * too. A stopped deployment does not fire; started again, it fires its latest tick once when it
+ * missed any (like an unpaused DAG in Airflow).
  */
 final class LocalSchedules {
   private static final Logger LOG = LoggerFactory.getLogger(LocalSchedules.class);
@@ -47,8 +49,14 @@ final class LocalSchedules {
             handle ->
                 handle
                     .createQuery(
-                        "SELECT dag_id, schedule FROM deployments"
-                            + " WHERE status = 'active' AND schedule IS NOT NULL")
+                        """
+                        SELECT dag_id, schedule FROM deployments
+                         WHERE status = 'active' AND schedule IS NOT NULL
+                        UNION ALL
+                        SELECT dag_id, schedule FROM jobs
+                         WHERE is_deleted = FALSE AND schedule IS NOT NULL
+                           AND rendered_dag IS NOT NULL
+                        """)
                     .map((rs, ctx) -> new Scheduled(rs.getString(1), rs.getString(2)))
                     .list());
     for (Scheduled scheduled : active) {
@@ -79,7 +87,7 @@ final class LocalSchedules {
     if (!tick.isAfter(last.get())) {
       return;
     }
-    String dagRunId = "scheduled__" + TaskCommands.AIRFLOW_TIME.format(tick);
+    String dagRunId = DagRunIds.scheduled(tick);
     Optional<List<String>> command = commands.of(dagId, dagRunId, Map.of(), tick);
     if (command.isEmpty()) {
       return;

@@ -5,9 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.server.config.ExecutorConfig;
 import io.modelplane.server.render.RenderedDagValues;
+import io.modelplane.server.service.DagRunIds;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +15,12 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The command a DAG's task runs, built as the templates build it ({@code training_dag.py.peb}'s
- * {@code train}, {@code scoring_dag.py.peb}'s {@code score}): {@code java -jar <dag-helper> wrap …
- * -- java -jar <runner> train|score …}, with the JSON the rendered DAG carries (read back from the
- * DAG stored on the job or deployment, never built a second time).
+ * {@code train}, {@code scoring_dag.py.peb}'s {@code score}, {@code dataeng_dag.py.peb}'s {@code
+ * run_sql}): {@code java -jar <dag-helper> wrap … -- java -jar <runner> train|score|sql …}, with
+ * the JSON the rendered DAG carries (read back from the DAG stored on the job or deployment, never
+ * built a second time).
  */
 final class TaskCommands {
-  static final DateTimeFormatter AIRFLOW_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssxxx").withZone(ZoneOffset.UTC);
-
   private final Jdbi jdbi;
   private final ObjectMapper json;
   private final ExecutorConfig config;
@@ -35,7 +32,8 @@ final class TaskCommands {
   }
 
   /**
-   * The argv of a run of {@code dagId}, or empty when no job or live deployment has that DAG.
+   * The argv of a run of {@code dagId}, or empty when no training job, data-engineering job (not
+   * deleted) or live deployment has that DAG.
    *
    * @param logicalDate the run's logical date (the tick of a scheduled run, else the trigger)
    */
@@ -51,6 +49,19 @@ final class TaskCommands {
                     .findOne());
     if (training.isPresent()) {
       return RenderedDagValues.jsonOf(training.get(), "JOB").map(this::train);
+    }
+    Optional<String> dataeng =
+        jdbi.withHandle(
+            handle ->
+                handle
+                    .createQuery(
+                        "SELECT rendered_dag FROM jobs WHERE dag_id = :d"
+                            + " AND rendered_dag IS NOT NULL AND is_deleted = FALSE")
+                    .bind("d", dagId)
+                    .mapTo(String.class)
+                    .findOne());
+    if (dataeng.isPresent()) {
+      return RenderedDagValues.jsonOf(dataeng.get(), "JOB").map(this::sql);
     }
     Optional<String> scoring =
         jdbi.withHandle(
@@ -72,6 +83,16 @@ final class TaskCommands {
     List<String> argv = dagHelper();
     argv.addAll(List.of("wrap", "--training-job", job.path("job_id").asText(), "--"));
     argv.addAll(runner("train"));
+    argv.addAll(List.of("--job-json", jobJson));
+    return argv;
+  }
+
+  /** {@code dataeng_dag.py.peb}'s {@code run_sql}. */
+  private List<String> sql(String jobJson) {
+    JsonNode job = read(jobJson);
+    List<String> argv = dagHelper();
+    argv.addAll(List.of("wrap", "--job", job.path("job_id").asText(), "--"));
+    argv.addAll(runner("sql"));
     argv.addAll(List.of("--job-json", jobJson));
     return argv;
   }
@@ -109,7 +130,7 @@ final class TaskCommands {
             "--run-tags-json",
             write(tags),
             "--logical-date",
-            AIRFLOW_TIME.format(logicalDate)));
+            DagRunIds.isoformat(logicalDate)));
     return argv;
   }
 

@@ -64,6 +64,7 @@ public final class TrainingJobService {
   private final ObjectMapper json;
   private final Clock clock;
   private final Outbox outbox;
+  private final DagRunIds runIds;
   private volatile Boolean postgres;
 
   public TrainingJobService(
@@ -73,11 +74,13 @@ public final class TrainingJobService {
       Optional<WorkExecutor> airflow,
       URI publicUrl,
       ObjectMapper json,
-      Clock clock) {
+      Clock clock,
+      DagRunIds runIds) {
     this.jdbi = jdbi;
     this.dagStore = dagStore;
     this.renderer = renderer;
     this.airflow = airflow;
+    this.runIds = runIds;
     this.publicUrl = publicUrl;
     this.json = json;
     this.clock = clock;
@@ -276,12 +279,14 @@ public final class TrainingJobService {
       throw new UnavailableException(NO_ORCHESTRATOR);
     }
     int attempt = job.attempt() + 1;
-    String dagRunId = "modelplane__" + jobId + "__" + attempt;
+    Instant now = now();
+    // the previous attempt's id is the DAG's newest manual run (a later trigger fails the update)
+    String dagRunId =
+        runIds.manual(() -> "modelplane__" + jobId + "__" + attempt, now, job.airflowDagRunId());
     Map<String, Object> conf = new LinkedHashMap<>();
     conf.put("job_id", jobId.toString());
     conf.put("attempt", attempt);
     OutboxPayload.Trigger payload = new OutboxPayload.Trigger(job.airflowDagId(), dagRunId, conf);
-    Instant now = now();
     jdbi.useTransaction(
         handle -> {
           TrainingJobStatus from = lockStatus(handle, jobId);

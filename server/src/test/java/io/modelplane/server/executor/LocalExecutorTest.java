@@ -250,6 +250,133 @@ class LocalExecutorTest {
     assertThat(fake.starts()).hasSize(2);
   }
 
+  @Test
+  void anApiJobsTriggerRunsTheDataengDagsSqlTaskAsAManualRunAndItsScheduleFires() {
+    DatabaseConfig database = TestDatabases.h2();
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30.123456Z"));
+    ApiClient api = start(database, 1, clock);
+    Map<String, Object> request = dataengJob("region-totals");
+    request.put("schedule", "* * * * *");
+    JsonNode created = api.post("/api/jobs", request).body();
+    String jobId = created.get("id").asText();
+    Jdbi jdbi = jdbi(database);
+    Await.until(() -> lastTick(jdbi), Optional::isPresent, LIMIT); // first sight of its schedule
+
+    ApiResponse pending = api.post("/api/jobs/" + jobId + "/trigger", null);
+
+    assertThat(pending.status()).isEqualTo(200);
+    assertThat(pending.text("status")).isEqualTo("pending");
+    String manual = "manual__2026-03-01T10:00:30.123456+00:00";
+    assertThat(pending.text("airflow_dag_run_id")).isEqualTo(manual);
+    long pid = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    List<String> args = fake.args(pid);
+    assertThat(args.subList(0, 11))
+        .containsExactly(
+            "-jar",
+            dir.resolve("helper.jar").toString(),
+            "wrap",
+            "--job",
+            jobId,
+            "--",
+            fake.executable(),
+            "-jar",
+            dir.resolve("runner.jar").toString(),
+            "sql",
+            "--job-json");
+    JsonNode jobJson = read(args.get(11));
+    assertThat(jobJson.get("job_id").asText()).isEqualTo(jobId);
+    assertThat(jobJson.get("source").asText()).isEqualTo("sales.orders");
+    assertThat(jobJson.get("destination").asText()).isEqualTo("reports.region_totals");
+    assertThat(jobJson.get("sql").asText()).startsWith("SELECT region");
+    assertThat(fake.env(pid))
+        .contains(
+            "AIRFLOW_CTX_DAG_ID=" + created.get("dag_id").asText(),
+            "AIRFLOW_CTX_DAG_RUN_ID=" + manual);
+    fake.release(pid, 3); // the task did not report: the executor records the failure
+    JsonNode failed =
+        Await.until(
+            () -> api.get("/api/jobs/" + jobId).body(),
+            body -> "failed".equals(body.get("status").asText()),
+            LIMIT);
+    assertThat(failed.get("status_message").asText()).contains("the task exited with code 3");
+
+    clock.set(Instant.parse("2026-03-01T10:01:05Z"));
+    long tick = Await.until(fake::starts, s -> s.size() == 2, LIMIT).get(1);
+    assertThat(fake.args(tick)).contains("sql", jobId);
+    assertThat(fake.env(tick))
+        .contains("AIRFLOW_CTX_DAG_RUN_ID=scheduled__2026-03-01T10:01:00+00:00");
+    fake.release(tick, 0);
+    Await.until(() -> runs(jdbi, "success"), n -> n == 1, LIMIT);
+
+    assertThat(api.delete("/api/jobs/" + jobId).status()).isEqualTo(204);
+    Await.until(() -> lastTick(jdbi), Optional::isEmpty, LIMIT); // its schedule is forgotten
+  }
+
+  @Test
+  void aJobWithoutARenderedDagIsRefusedInLocalModeAndLeftUnchanged() {
+    ApiClient api = start(TestDatabases.h2(), 1, Clock.systemUTC());
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("job_type", "airflow.ingest");
+    request.put("job_name", "nightly-ingest");
+    request.put("properties_json", Map.of("dag_id", "ingest_crm"));
+    String jobId = api.post("/api/jobs", request).text("id");
+
+    ApiResponse refused = api.post("/api/jobs/" + jobId + "/trigger", null);
+
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.rawBody())
+        .contains("runs only airflow.dataeng jobs")
+        .contains("airflow.ingest")
+        .contains("MODELPLANE_AIRFLOW_URL");
+    JsonNode job = api.get("/api/jobs/" + jobId).body();
+    assertThat(job.get("status").asText()).isEqualTo("new");
+    assertThat(job.get("attempt").asInt()).isZero();
+  }
+
+  @Test
+  void triggersWithinOneMicrosecondGetDistinctManualRunIdsInAirflowsForm() {
+    DatabaseConfig database = TestDatabases.h2();
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z")); // stands still
+    ApiClient api = start(database, 1, clock);
+    api.post("/api/models/churn/deployments", deployment("twice"));
+    String path = "/api/models/churn/deployments/twice";
+    Await.until(() -> api.get(path).text("status"), "active"::equals, LIMIT);
+
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ApiResponse run = api.post(path + "/trigger", Map.of());
+      assertThat(run.status()).isEqualTo(202);
+      ids.add(run.text("airflow_run_id"));
+    }
+    String training = api.post(JOBS, job("also-manual", true)).text("airflow_dag_run_id");
+
+    assertThat(ids)
+        .containsExactly(
+            "manual__2026-03-01T10:00:30+00:00",
+            "manual__2026-03-01T10:00:30.000001+00:00",
+            "manual__2026-03-01T10:00:30.000002+00:00");
+    assertThat(training).isEqualTo("manual__2026-03-01T10:00:30+00:00"); // another DAG
+    List<List<String>> ran = new ArrayList<>();
+    for (int i = 1; i <= 4; i++) { // three scoring runs and the training run, in the outbox's order
+      int count = i;
+      long pid = Await.until(fake::starts, s -> s.size() == count, LIMIT).get(i - 1);
+      ran.add(fake.args(pid));
+      fake.release(pid, 0);
+    }
+    assertThat(ran)
+        .anySatisfy(
+            args ->
+                assertThat(args)
+                    .containsSequence("--airflow-run-id", ids.get(0))
+                    .containsSequence("--run-id", ids.get(0))
+                    .containsSequence("--logical-date", "2026-03-01T10:00:30+00:00"))
+        .anySatisfy(
+            args ->
+                assertThat(args)
+                    .containsSequence("--run-id", ids.get(1))
+                    .containsSequence("--logical-date", "2026-03-01T10:00:30.000001+00:00"));
+  }
+
   private ApiClient start(DatabaseConfig database, int slots, Clock clock) {
     if (fake == null) {
       fake = FakeTask.create(dir);
@@ -316,6 +443,18 @@ class LocalExecutorTest {
     request.put("problem_type", "binary_classification");
     request.put("label_column", "churned");
     request.put("trigger_now", triggerNow);
+    return request;
+  }
+
+  private static Map<String, Object> dataengJob(String name) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("job_type", "airflow.dataeng");
+    request.put("job_name", name);
+    request.put("source", "sales.orders");
+    request.put("destination", "reports.region_totals");
+    request.put(
+        "properties_json",
+        Map.of("sql", "SELECT region, COUNT(*) AS orders FROM sales.orders GROUP BY region"));
     return request;
   }
 

@@ -10,6 +10,7 @@ import io.modelplane.server.outbox.OutboxPayload;
 import io.modelplane.server.outbox.OutboxTaskKind;
 import io.modelplane.server.service.Caller;
 import io.modelplane.server.service.ConflictException;
+import io.modelplane.server.service.DagRunIds;
 import io.modelplane.server.service.DeploymentRun;
 import io.modelplane.server.service.DeploymentStatus;
 import io.modelplane.server.service.ErrorMessages;
@@ -52,13 +53,16 @@ public final class DeploymentRuns {
   private final ModelResolver models;
   private final DeploymentTransitions transitions;
   private final Optional<Outbox> outbox;
+  private final DagRunIds runIds;
 
   DeploymentRuns(
       DeploymentRows rows,
       ScoringDags dags,
       ModelResolver models,
       DeploymentTransitions transitions,
-      Optional<Outbox> outbox) {
+      Optional<Outbox> outbox,
+      DagRunIds runIds) {
+    this.runIds = runIds;
     this.rows = rows;
     this.dags = dags;
     this.models = models;
@@ -98,7 +102,6 @@ public final class DeploymentRuns {
     // MLflow is asked before the lock; what it said is applied to the locked row.
     Optional<ModelResolver.AliasTarget> alias = models.currentAliasTarget(seen);
     UUID runId = UUID.randomUUID();
-    String airflowRunId = "modelplane__" + runId;
     Outcome outcome;
     try {
       outcome =
@@ -128,6 +131,14 @@ public final class DeploymentRuns {
                       throw new UnavailableException(NO_ORCHESTRATOR);
                     }
                     Instant at = transitions.now();
+                    // a run named manual__<time> is created at that time: the newest
+                    // manual run is the latest created, and the next one is named after it
+                    String airflowRunId =
+                        runIds.manual(
+                            () -> "modelplane__" + runId,
+                            at,
+                            runs.latestManualRunId(locked.deploymentId()));
+                    Instant createdAt = DagRunIds.logicalDate(airflowRunId).orElse(at);
                     DeploymentDao dao = handle.attach(DeploymentDao.class);
                     ModelResolver.Applied version =
                         models.apply(dao, locked, alias, caller.name(), at);
@@ -148,8 +159,8 @@ public final class DeploymentRuns {
                             requestHash,
                             null,
                             null,
-                            at,
-                            at));
+                            createdAt,
+                            createdAt));
                     dao.updateLastRun(locked.deploymentId(), runId, at);
                     Map<String, Object> conf = new LinkedHashMap<>();
                     conf.put("run_id", runId.toString());

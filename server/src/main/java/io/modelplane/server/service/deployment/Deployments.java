@@ -7,6 +7,7 @@ import io.modelplane.server.outbox.Outbox;
 import io.modelplane.server.outbox.OutboxListener;
 import io.modelplane.server.render.DagRenderer;
 import io.modelplane.server.service.AccessPolicy;
+import io.modelplane.server.service.DagRunIds;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
@@ -28,12 +29,13 @@ public record Deployments(
       URI publicUrl,
       ObjectMapper json,
       Clock clock,
-      AccessPolicy policy) {
+      AccessPolicy policy,
+      DagRunIds runIds) {
     DeploymentTransitions transitions = new DeploymentTransitions(clock);
     DeploymentRows rows = new DeploymentRows(jdbi, json, policy);
     ScoringDags dags = new ScoringDags(renderer, dagStore, rows, publicUrl, json, transitions::now);
     ModelResolver models = new ModelResolver(registry, dags, transitions);
-    DeploymentRuns runs = new DeploymentRuns(rows, dags, models, transitions, outbox);
+    DeploymentRuns runs = new DeploymentRuns(rows, dags, models, transitions, outbox, runIds);
     DeploymentLifecycle lifecycle =
         new DeploymentLifecycle(rows, dags, models, transitions, outbox, runs);
     return new Deployments(lifecycle, runs, new DeploymentOutcomes(rows, transitions));

@@ -3,6 +3,7 @@ package io.modelplane.server.service.job;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelplane.server.config.ExecutorConfig;
 import io.modelplane.server.db.JobDao;
 import io.modelplane.server.db.JobEventRow;
 import io.modelplane.server.db.JobRow;
@@ -17,6 +18,7 @@ import io.modelplane.server.render.DagRenderer;
 import io.modelplane.server.service.Caller;
 import io.modelplane.server.service.ConflictException;
 import io.modelplane.server.service.CronSchedule;
+import io.modelplane.server.service.DagRunIds;
 import io.modelplane.server.service.ErrorMessages;
 import io.modelplane.server.service.InvalidRequestException;
 import io.modelplane.server.service.NotFoundException;
@@ -49,6 +51,10 @@ public final class JobService {
   static final String NO_ORCHESTRATOR =
       "No orchestrator is configured (MODELPLANE_AIRFLOW_URL is not set): the job cannot be"
           + " triggered.";
+  static final String LOCAL_RUNS_DATAENG_ONLY =
+      "The local executor (MODELPLANE_EXECUTOR=local) runs only airflow.dataeng jobs, whose DAG"
+          + " Modelplane renders; a job of type %s runs in an Airflow DAG: set MODELPLANE_AIRFLOW_URL"
+          + " (MODELPLANE_EXECUTOR=airflow) to trigger it.";
 
   private final Jdbi jdbi;
   private final DagStore dagStore;
@@ -57,9 +63,12 @@ public final class JobService {
   private final URI publicUrl;
   private final ObjectMapper json;
   private final Clock clock;
+  private final ExecutorConfig.Kind executor;
+  private final DagRunIds runIds;
 
   /**
    * @param outbox present when an orchestrator is configured: triggers and DAG removals go there
+   * @param executor what runs the work: the local executor runs only the DAGs rendered here
    */
   public JobService(
       Jdbi jdbi,
@@ -68,8 +77,11 @@ public final class JobService {
       Optional<Outbox> outbox,
       URI publicUrl,
       ObjectMapper json,
-      Clock clock) {
+      Clock clock,
+      ExecutorConfig.Kind executor) {
     this.jdbi = jdbi;
+    this.executor = executor;
+    this.runIds = DagRunIds.forExecutor(executor);
     this.dagStore = dagStore;
     this.renderer = renderer;
     this.outbox = outbox;
@@ -199,6 +211,10 @@ public final class JobService {
     if (outbox.isEmpty()) {
       throw new UnavailableException(NO_ORCHESTRATOR);
     }
+    if (executor == ExecutorConfig.Kind.LOCAL && job.renderedDag() == null) {
+      throw new ConflictException(
+          String.format(java.util.Locale.ROOT, LOCAL_RUNS_DATAENG_ONLY, job.jobType().value()));
+    }
     if (job.dagId() == null) {
       throw InvalidRequestException.missing(
           InvalidRequestException.Part.BODY,
@@ -222,7 +238,9 @@ public final class JobService {
                 "Job " + jobId + " is " + from.value() + ": wait for its run to end");
           }
           int attempt = row.attempt() + 1;
-          String dagRunId = "modelplane__" + jobId + "__" + attempt;
+          String dagRunId =
+              runIds.manual(
+                  () -> "modelplane__" + jobId + "__" + attempt, now, row.airflowDagRunId());
           dao.recordTrigger(jobId, attempt, dagRunId, now);
           move(handle, row, JobStatus.PENDING, null, caller, "triggered DAG run " + dagRunId, now);
           Map<String, Object> conf = new LinkedHashMap<>();
