@@ -11,6 +11,7 @@ public record DeploymentChanges(
     Optional<Optional<String>> filterSql,
     Optional<String> rerunBehavior,
     Optional<ModelChoice> model,
+    Optional<Optional<Integer>> maxRunTimeSeconds,
     Optional<String> ifMatch) {
 
   /** Exactly one of version and alias. */

@@ -1,5 +1,6 @@
 package io.modelplane.server.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /** A request for a batch deployment, already checked against the schema. */
@@ -19,4 +20,6 @@ public record NewDeployment(
     String rerunBehavior,
     String partitionColumn,
     boolean triggerNow,
-    List<String> allowedRoles) {}
+    List<String> allowedRoles,
+    // Left out of the request's fingerprint when absent, as it was before the field existed.
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxRunTimeSeconds) {}

@@ -132,6 +132,33 @@ class LocalExecutorTest {
   }
 
   @Test
+  void aManualRunsOverridesReachTheScorersCommandAsTheDagWouldPassThem() {
+    ApiClient api = start(TestDatabases.h2(), 1, Clock.systemUTC());
+    String deployment = "/api/models/churn/deployments/overrides";
+    assertThat(api.post("/api/models/churn/deployments", deployment("overrides")).status())
+        .isEqualTo(201);
+    Await.until(() -> api.get(deployment).text("status"), "active"::equals, LIMIT);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("model_version", "9");
+    body.put("target", Map.of("schema", "sandbox", "table", "try_1"));
+    body.put("settings", Map.of("threshold", 0.25));
+
+    ApiResponse queued = api.post(deployment + "/trigger", body);
+
+    assertThat(queued.status()).as(queued.rawBody()).isEqualTo(202);
+    long pid = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    List<String> args = fake.args(pid);
+    JsonNode passed = read(args.get(args.indexOf("--deployment-json") + 1));
+    assertThat(passed.get("model_version").asText()).isEqualTo("9");
+    assertThat(passed.get("target"))
+        .isEqualTo(read("{\"schema\":\"sandbox\",\"table\":\"try_1\",\"catalog\":\"iceberg\"}"));
+    assertThat(passed.get("source").get("table").asText()).isEqualTo("customers");
+    assertThat(read(args.get(args.indexOf("--settings-json") + 1)))
+        .isEqualTo(read("{\"threshold\":0.25}"));
+    fake.release(pid, 0);
+  }
+
+  @Test
   void aCronScheduleFiresOncePerTickAlsoAcrossARestart() {
     DatabaseConfig database = TestDatabases.h2();
     MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z"));
