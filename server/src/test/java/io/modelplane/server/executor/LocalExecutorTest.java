@@ -159,6 +159,31 @@ class LocalExecutorTest {
   }
 
   @Test
+  void aJobPastItsMaximumRunTimeFailsAndItsWholeProcessTreeIsEnded() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    ApiClient api = start(TestDatabases.h2(), 1, clock);
+    Map<String, Object> request = job("bounded", true);
+    request.put("max_run_time_seconds", 60);
+    String jobId = api.post(JOBS, request).text("job_id");
+    long pid = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    long grandchild = fake.grandchild(pid);
+    assertThat(api.put(JOBS + "/" + jobId + "/status", Map.of("status", "running")).status())
+        .isEqualTo(200);
+
+    clock.set(Instant.parse("2026-03-01T10:00:59Z"));
+    assertThat(servers.get(0).reconcileLoop().orElseThrow().runOnce()).isZero();
+    assertThat(FakeTask.running(pid)).isTrue();
+    clock.set(Instant.parse("2026-03-01T10:01:01Z"));
+    assertThat(servers.get(0).reconcileLoop().orElseThrow().runOnce()).isEqualTo(1);
+
+    ApiResponse failed = api.get(JOBS + "/" + jobId);
+    assertThat(failed.text("status")).isEqualTo("failed");
+    assertThat(failed.text("error_message")).isEqualTo("ran past its maximum run time of 60 s");
+    Await.until(
+        () -> FakeTask.running(pid) || FakeTask.running(grandchild), alive -> !alive, LIMIT);
+  }
+
+  @Test
   void aCronScheduleFiresOncePerTickAlsoAcrossARestart() {
     DatabaseConfig database = TestDatabases.h2();
     MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z"));
