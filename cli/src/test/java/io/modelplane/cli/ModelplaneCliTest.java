@@ -94,6 +94,49 @@ class ModelplaneCliTest {
   }
 
   @Test
+  void runsListWithoutADeploymentListsTheRunsOfEveryDeployment() {
+    server.stubFor(
+        get(urlPathEqualTo("/api/runs"))
+            .willReturn(
+                okJson(
+                    """
+                    {"items":[{"run_id":"%s","airflow_run_id":"modelplane__1","status":"failed",
+                     "model_name":"churn","deployment_name":"nightly",
+                     "created_at":"2025-01-02T03:04:05Z"}],"next_page_token":null}
+                    """
+                        .formatted(JOB_ID))));
+
+    Result r =
+        run(
+            "runs",
+            "list",
+            "--status",
+            "failed",
+            "--status",
+            "queued",
+            "--owner",
+            "ana",
+            "--sort",
+            "status",
+            "--order",
+            "asc",
+            "--limit",
+            "10");
+    Result half = run("runs", "list", "churn");
+
+    assertThat(r.code()).as(r.toString()).isZero();
+    assertThat(r.out()).contains(JOB_ID.toString(), "churn", "nightly", "failed");
+    server.verify(
+        1,
+        com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+            urlEqualTo(
+                "/api/runs?owner=ana&status=failed&status=queued&sort_by=status&order=asc"
+                    + "&page_size=10")));
+    assertThat(half.code()).as(half.toString()).isEqualTo(2);
+    assertThat(half.err()).contains("give both");
+  }
+
+  @Test
   void anUnknownCommandOrABadJobIdIsAUsageErrorAndSendsNothing() {
     Result unknown = run("jbos", "list");
     Result badId = run("jobs", "get", "not-a-uuid");

@@ -75,6 +75,7 @@ public final class ModelplaneClient {
   private final TrainingJobs trainingJobs;
   private final Deployments deployments;
   private final DeploymentRuns deploymentRuns;
+  private final Runs runs;
   private final Keys keys;
   private final JobsApi jobsApi;
   private final Jobs jobs;
@@ -102,6 +103,7 @@ public final class ModelplaneClient {
     this.trainingJobs = new TrainingJobs(trainingApi, retryPolicy, waiter);
     this.deployments = new Deployments(deploymentsApi, retryPolicy, waiter);
     this.deploymentRuns = new DeploymentRuns(deploymentsApi, retryPolicy, waiter, deployments);
+    this.runs = new Runs(deploymentsApi, retryPolicy);
     this.keys = new Keys(keysApi, retryPolicy);
     this.jobsApi = new JobsApi(client);
     this.jobs = new Jobs(jobsApi, retryPolicy, waiter, b.baseUrl);
@@ -156,6 +158,16 @@ public final class ModelplaneClient {
    */
   public DeploymentRuns deploymentRuns() {
     return deploymentRuns;
+  }
+
+  /**
+   * Runs across every deployment ({@code GET /api/runs}): filtered by deployment, owner, statuses
+   * and a time range, sorted by creation or status, paginated.
+   *
+   * @return the resource group
+   */
+  public Runs runs() {
+    return runs;
   }
 
   /**

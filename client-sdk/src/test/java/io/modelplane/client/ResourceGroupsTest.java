@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.modelplane.client.model.DeploymentCreate;
 import io.modelplane.client.model.DeploymentResponse;
+import io.modelplane.client.model.DeploymentRunStatus;
+import io.modelplane.client.model.DeploymentRunSummary;
 import io.modelplane.client.model.DeploymentStatus;
 import io.modelplane.client.model.DeploymentType;
 import io.modelplane.client.model.DeploymentUpdate;
@@ -29,6 +31,8 @@ import io.modelplane.client.model.ModelReference;
 import io.modelplane.client.model.Psk;
 import io.modelplane.client.model.PskCreate;
 import io.modelplane.client.model.PskCreated;
+import io.modelplane.client.model.RunSortField;
+import io.modelplane.client.model.SortOrder;
 import io.modelplane.client.model.SourceTable;
 import io.modelplane.client.model.TargetTable;
 import java.time.Duration;
@@ -281,5 +285,49 @@ class ResourceGroupsTest {
         1,
         com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
             urlEqualTo(MODEL_PATH + "?page_size=10")));
+  }
+
+  @Test
+  void runsAcrossDeploymentsArePagedWithTheFilterOnEveryPage() {
+    UUID first = UUID.randomUUID();
+    UUID second = UUID.randomUUID();
+    String query =
+        "/api/runs?deployment=churn%20eu%2Fnightly&owner=ana&status=failed&status=queued"
+            + "&sort_by=status&order=asc&page_size=1";
+    server.stubFor(
+        get(urlEqualTo(query))
+            .willReturn(okJson("{\"items\":[" + run(first) + "],\"next_page_token\":\"p2\"}")));
+    server.stubFor(
+        get(urlEqualTo(query + "&page_token=p2"))
+            .willReturn(okJson("{\"items\":[" + run(second) + "],\"next_page_token\":null}")));
+
+    List<UUID> ids =
+        client()
+            .runs()
+            .listAll(
+                new Runs.Filter()
+                    .deployment("churn eu", "nightly")
+                    .owner("ana")
+                    .status(DeploymentRunStatus.FAILED, DeploymentRunStatus.QUEUED)
+                    .sort(RunSortField.STATUS, SortOrder.ASC)
+                    .pageSize(1))
+            .toList()
+            .stream()
+            .map(DeploymentRunSummary::getRunId)
+            .toList();
+
+    assertThat(ids).containsExactly(first, second);
+  }
+
+  private static String run(UUID id) {
+    return "{\"run_id\":\""
+        + id
+        + "\",\"airflow_run_id\":\"modelplane__"
+        + id
+        + "\",\"status\":\"failed\",\"deployment_id\":\""
+        + DEPLOYMENT_ID
+        + "\",\"model_name\":\"churn eu\",\"deployment_name\":\"nightly\","
+        + "\"target\":{\"schema\":\"crm\",\"table\":\"t\",\"catalog\":\"iceberg\"},"
+        + "\"target_overridden\":false,\"settings\":{\"k\":1}}";
   }
 }

@@ -2,13 +2,17 @@ package io.modelplane.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.modelplane.client.ModelplaneClient;
+import io.modelplane.client.Runs;
 import io.modelplane.client.model.DeploymentCreate;
 import io.modelplane.client.model.DeploymentResponse;
 import io.modelplane.client.model.DeploymentRunStatus;
 import io.modelplane.client.model.DeploymentRunSummary;
 import io.modelplane.client.model.DeploymentStatus;
+import io.modelplane.client.model.DeploymentTriggerRequest;
 import io.modelplane.client.model.SourceTable;
+import io.modelplane.client.model.TargetTable;
 import io.modelplane.testsupport.airflow.AirflowTaskRunner;
 import io.modelplane.testsupport.airflow.AirflowTaskRunner.TaskResult;
 import io.modelplane.testsupport.mlflow.MlflowStandIn;
@@ -33,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * built dag-helper and runner jars; the runner reads an Iceberg table of a JDBC catalog in
  * PostgreSQL whose warehouse is on an S3-protocol server, loads an XGBoost model that a Python user
  * registered in MLflow (the stand-in), writes the predictions, and the run ends on the server with
- * what the scorer did.
+ * what the scorer did. A manual run's overrides (model version, target table, settings) travel from
+ * the trigger through Airflow's conf to the scorer, which writes the override table.
  */
 class ScoringChainIT {
 
@@ -165,6 +170,57 @@ class ScoringChainIT {
             "modelplane-runner: source table iceberg.crm.customers_without_f2 has no column f2");
   }
 
+  @Test
+  void aManualRunWithOverridesWritesTheOverrideTableAndRecordsWhatItUsed() throws IOException {
+    ModelplaneClient client = server.client();
+    String name = Fixtures.unique("override");
+    Path dag = deploy(client, name, "customers");
+    String dagId = client.deployments().get("churn-xgb", name).getDagId();
+
+    DeploymentRunSummary queued =
+        client
+            .deployments()
+            .trigger(
+                "churn-xgb",
+                name,
+                new DeploymentTriggerRequest()
+                    .modelVersion(modelVersion)
+                    .target(new TargetTable().schema("crm").table("churn_tryout"))
+                    .settings(Map.of("threshold", 0.5, "note", "a tryout")));
+    assertThat(queued.getTargetOverridden()).isTrue();
+    // What Airflow received is what the DAG's task runs with.
+    JsonNode accepted =
+        Await.value(
+                "the trigger of " + queued.getAirflowRunId() + " in Airflow",
+                WAIT,
+                () -> external.acceptedRuns(dagId),
+                runs -> !runs.isEmpty())
+            .get(0);
+    JsonNode conf = accepted.get("conf");
+    assertThat(conf.get("target").get("table").asText()).isEqualTo("churn_tryout");
+    assertThat(conf.get("model_version").asText()).isEqualTo(modelVersion);
+    assertThat(conf.get("settings").get("note").asText()).isEqualTo("a tryout");
+
+    TaskResult task =
+        runScoreTask(dag, queued.getAirflowRunId(), "2026-03-05T00:00:00+00:00", conf.toString());
+    assertThat(task.exitCode()).as(task.output()).isZero();
+
+    DeploymentRunSummary run = runOf(client, name, queued.getAirflowRunId());
+    assertThat(run.getStatus()).isEqualTo(DeploymentRunStatus.SUCCEEDED);
+    assertThat(run.getTarget().getTable()).isEqualTo("churn_tryout");
+    assertThat(run.getModelVersion()).isEqualTo(modelVersion);
+    assertThat(run.getSettings()).containsEntry("note", "a tryout");
+    List<String> written = exportTarget("crm.churn_tryout");
+    assertThat(written.stream().filter(line -> line.contains(queued.getAirflowRunId())))
+        .hasSize(ROWS / 2);
+    assertThat(run.getRowsScored()).isEqualTo((long) (ROWS / 2));
+    // The cross-deployment list finds it by its deployment.
+    assertThat(
+            client.runs().listAll(new Runs.Filter().deployment("churn-xgb", name)).toList().stream()
+                .map(DeploymentRunSummary::getRunId))
+        .containsExactly(queued.getRunId());
+  }
+
   private static Path deploy(ModelplaneClient client, String name, String sourceTable)
       throws IOException {
     DeploymentCreate create = Fixtures.deployment(name, "churn-xgb", modelVersion);
@@ -186,6 +242,10 @@ class ScoringChainIT {
   }
 
   private static TaskResult runScoreTask(Path dag, String runId, String logicalDate) {
+    return runScoreTask(dag, runId, logicalDate, "{}");
+  }
+
+  private static TaskResult runScoreTask(Path dag, String runId, String logicalDate, String conf) {
     Map<String, String> env = new LinkedHashMap<>(runnerEnv);
     env.put("MODELPLANE_URL", server.baseUrl());
     env.put("MODELPLANE_PSK", server.psk());
@@ -195,7 +255,7 @@ class ScoringChainIT {
     return airflow.run(
         dag,
         "score",
-        List.of("--run-id", runId, "--conf", "{}", "--logical-date", logicalDate),
+        List.of("--run-id", runId, "--conf", conf, "--logical-date", logicalDate),
         env);
   }
 

@@ -192,6 +192,14 @@ public final class ModelplaneServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The reconcile loop, when an executor is configured: tests run a pass at a time of their choice
+   * with {@link ReconcileLoop#runOnce()}.
+   */
+  public Optional<ReconcileLoop> reconcileLoop() {
+    return reconcile;
+  }
+
   public URI baseUri() {
     return URI.create("http://localhost:" + port);
   }

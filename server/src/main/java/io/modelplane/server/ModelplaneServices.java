@@ -181,19 +181,20 @@ record ModelplaneServices(
                           config.outbox().maxAttempts(),
                           Duration.ofMinutes(2),
                           Duration.ofMillis(config.outbox().deleteRecheckMillis()))));
-      // Only Airflow's runs can be reconciled against Airflow.
+      // Only Airflow's runs can be reconciled against Airflow; maximum run times hold under
+      // either executor.
       Optional<ReconcileLoop> reconcile =
-          airflow
-              .filter(client -> config.executor().kind() == ExecutorConfig.Kind.AIRFLOW)
-              .map(
-                  client ->
-                      new ReconcileLoop(
-                          database.jdbi(),
-                          client,
-                          trainingJobs,
-                          deployments.runs(),
-                          clock,
-                          config.reconcile()));
+          executor.map(
+              any ->
+                  new ReconcileLoop(
+                      database.jdbi(),
+                      airflow.filter(
+                          client -> config.executor().kind() == ExecutorConfig.Kind.AIRFLOW),
+                      trainingJobs,
+                      deployments.runs(),
+                      jobs,
+                      clock,
+                      config.reconcile()));
       WebhookTargetPolicy targets = new WebhookTargetPolicy(config.webhooks().allowedHosts());
       local.ifPresent(
           l ->

@@ -65,6 +65,13 @@ public final class ScoreCommand implements Callable<Integer> {
   String runTagsJson;
 
   @Option(
+      names = "--settings-json",
+      description =
+          "the run's free settings (a JSON object) as given at trigger time (accepted and"
+              + " checked; no setting changes how the scorer works yet)")
+  String settingsJson;
+
+  @Option(
       names = "--logical-date",
       description =
           "the DAG run's logical date (ISO-8601): the partition column's value; empty: now")
@@ -82,6 +89,7 @@ public final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    RunSettingsJson.requireObject(settingsJson);
     ScoringDeployment deployment = ScoringDeployment.parse(deploymentJson, settings.catalogName());
     ScoredRows.checkColumnNames(deployment.entityColumns(), deployment.partitionColumn());
     Optional<Long> snapshot = snapshot().or(deployment::snapshotId);

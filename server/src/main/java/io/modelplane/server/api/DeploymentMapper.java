@@ -58,6 +58,7 @@ final class DeploymentMapper {
     body.setRerunBehavior(RerunBehavior.fromValue(deployment.rerunBehavior()));
     body.setPartitionColumn(deployment.partitionColumn());
     body.setRenderedDag(deployment.renderedDag());
+    body.setMaxRunTimeSeconds(deployment.maxRunTimeSeconds());
     return body;
   }
 
@@ -74,6 +75,16 @@ final class DeploymentMapper {
     body.setSnapshotId(run.snapshotId());
     body.setTags(run.tags());
     body.setCreatedAt(TrainingJobMapper.utc(run.createdAt()));
+    body.setDeploymentId(run.deploymentId());
+    body.setModelName(run.modelName());
+    body.setDeploymentName(run.deploymentName());
+    TargetTable target = new TargetTable();
+    target.setCatalog(run.target().catalog());
+    target.setSchema(run.target().schema());
+    target.setTable(run.target().table());
+    body.setTarget(target);
+    body.setTargetOverridden(run.targetOverridden());
+    body.setSettings(run.settings());
     return body;
   }
 

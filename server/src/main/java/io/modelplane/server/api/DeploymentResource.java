@@ -16,6 +16,8 @@ import io.modelplane.server.api.model.DeploymentType;
 import io.modelplane.server.api.model.DeploymentUpdate;
 import io.modelplane.server.api.model.ExecutorKind;
 import io.modelplane.server.api.model.ListIncludeField;
+import io.modelplane.server.api.model.RunSortField;
+import io.modelplane.server.api.model.SortOrder;
 import io.modelplane.server.api.model.SourceTable;
 import io.modelplane.server.api.model.TargetTable;
 import io.modelplane.server.db.DeploymentFilter;
@@ -39,6 +41,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -92,7 +95,8 @@ public final class DeploymentResource implements DeploymentsApi {
                 : body.getRerunBehavior().toString(),
             body.getPartitionColumn() == null ? "scored_at" : body.getPartitionColumn(),
             Boolean.TRUE.equals(body.getTriggerNow()),
-            body.getAllowedRoles());
+            body.getAllowedRoles(),
+            body.getMaxRunTimeSeconds());
     Deployment deployment = lifecycle.create(request, caller(), idempotencyKey);
     return Response.created(location(model, deployment.name()))
         .tag(etag(deployment))
@@ -175,6 +179,9 @@ public final class DeploymentResource implements DeploymentsApi {
                 : Optional.empty(),
             Optional.ofNullable(body.getRerunBehavior()).map(Object::toString),
             modelChoice,
+            raw.has("max_run_time_seconds")
+                ? Optional.of(Optional.ofNullable(body.getMaxRunTimeSeconds()))
+                : Optional.empty(),
             Optional.ofNullable(ifMatch));
     Deployment deployment = lifecycle.update(model, name, changes, caller());
     return Response.ok(toResponse(deployment)).tag(etag(deployment)).build();
@@ -206,10 +213,19 @@ public final class DeploymentResource implements DeploymentsApi {
   @Override
   public Response triggerDeployment(
       String model, String name, String idempotencyKey, DeploymentTriggerRequest body) {
+    TargetTable target = body == null ? null : body.getTarget();
+    if (target != null) {
+      requireCatalog(target.getCatalog(), "target");
+    }
     RunRequest request =
         new RunRequest(
             body == null ? null : body.getSnapshotId(),
             body == null ? null : RunTags.checked(body.getTags()),
+            body == null ? null : body.getModelVersion(),
+            target == null
+                ? null
+                : new TableRef(target.getCatalog(), target.getSchema(), target.getTable()),
+            body == null ? null : RunSettings.checked(body.getSettings()),
             idempotencyKey);
     DeploymentRun run = runs.trigger(model, name, request, caller());
     return Response.accepted(DeploymentMapper.toRun(run)).build();
@@ -246,6 +262,37 @@ public final class DeploymentResource implements DeploymentsApi {
             createdBefore == null ? null : createdBefore.toInstant(),
             pageSize == null ? 50 : pageSize,
             pageToken);
+    DeploymentRunList body = new DeploymentRunList();
+    body.setItems(page.items().stream().map(DeploymentMapper::toRun).toList());
+    body.setNextPageToken(page.nextPageToken());
+    return Response.ok(body).build();
+  }
+
+  @Override
+  public Response listRuns(
+      String deployment,
+      String owner,
+      List<DeploymentRunStatus> status,
+      OffsetDateTime createdAfter,
+      OffsetDateTime createdBefore,
+      RunSortField sortBy,
+      SortOrder order,
+      Integer pageSize,
+      String pageToken) {
+    Page<DeploymentRun> page =
+        runs.listAllRuns(
+            new DeploymentRuns.RunQuery(
+                deployment,
+                owner,
+                status == null
+                    ? List.of()
+                    : status.stream().map(s -> RunStatus.of(s.toString())).toList(),
+                createdAfter == null ? null : createdAfter.toInstant(),
+                createdBefore == null ? null : createdBefore.toInstant(),
+                sortBy == RunSortField.STATUS,
+                order != SortOrder.ASC,
+                pageSize == null ? 50 : pageSize,
+                pageToken));
     DeploymentRunList body = new DeploymentRunList();
     body.setItems(page.items().stream().map(DeploymentMapper::toRun).toList());
     body.setNextPageToken(page.nextPageToken());

@@ -37,7 +37,8 @@ public final class JobResource implements JobsApi {
             body.getSource(),
             body.getDestination(),
             body.getPropertiesJson(),
-            body.getSchedule());
+            body.getSchedule(),
+            body.getMaxRunTimeSeconds());
     Job job = service.create(request, CallerSecurityContext.callerOf(security));
     return Response.created(uriInfo.getBaseUriBuilder().path("api/jobs/{id}").build(job.id()))
         .entity(toResponse(job))
@@ -116,6 +117,7 @@ public final class JobResource implements JobsApi {
     body.setLastFailedAt(TrainingJobMapper.utc(job.lastFailedAt()));
     body.setIsDeleted(job.isDeleted());
     body.setDeletedAt(TrainingJobMapper.utc(job.deletedAt()));
+    body.setMaxRunTimeSeconds(job.maxRunTimeSeconds());
     return body;
   }
 }

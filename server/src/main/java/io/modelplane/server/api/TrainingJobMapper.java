@@ -38,6 +38,7 @@ final class TrainingJobMapper {
     body.setFeatureEngineeringJobId(job.featureEngineeringJobId());
     body.setCreatedAt(utc(job.createdAt()));
     body.setUpdatedAt(utc(job.updatedAt()));
+    body.setMaxRunTimeSeconds(job.maxRunTimeSeconds());
     body.setLabelColumn(job.labelColumn());
     body.setFeatureColumns(job.featureColumns());
     body.setGroupColumn(job.groupColumn());

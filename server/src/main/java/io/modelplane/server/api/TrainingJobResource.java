@@ -55,7 +55,8 @@ public final class TrainingJobResource implements AutoMlTrainingApi {
             body.getGroupColumn(),
             body.getFeatureEngineeringJobId(),
             body.getTriggerNow() == null || body.getTriggerNow(),
-            idempotencyKey);
+            idempotencyKey,
+            body.getMaxRunTimeSeconds());
     TrainingJob job = service.create(request, CallerSecurityContext.callerOf(security));
     return Response.created(
             uriInfo.getBaseUriBuilder().path("api/automl/train/jobs/{id}").build(job.jobId()))

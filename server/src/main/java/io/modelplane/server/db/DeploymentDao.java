@@ -28,13 +28,13 @@ public interface DeploymentDao extends SqlObject {
           source_schema, source_table, filter_sql, snapshot_id, target_catalog, target_schema,
           target_table, entity_columns, schedule, rerun_behavior, partition_column,
           allowed_roles, dag_id, dag_s3_uri, rendered_dag, error_message, stopped_at,
-          last_run_id, version, created_at, updated_at)
+          last_run_id, version, created_at, updated_at, max_run_time_seconds)
       VALUES (:deploymentId, :modelName, :name, :liveName, :type, :status, :domain,
           :owner, :modelVersion, :modelAlias, :resolvedModelVersion, :sourceCatalog,
           :sourceSchema, :sourceTable, :filterSql, :snapshotId, :targetCatalog, :targetSchema,
           :targetTable, :entityColumns, :schedule, :rerunBehavior, :partitionColumn,
           :allowedRoles, :dagId, :dagS3Uri, :renderedDag, :errorMessage, :stoppedAt,
-          :lastRunId, :version, :createdAt, :updatedAt)
+          :lastRunId, :version, :createdAt, :updatedAt, :maxRunTimeSeconds)
       """)
   void insert(@BindMethods DeploymentRow row);
 
@@ -82,6 +82,7 @@ public interface DeploymentDao extends SqlObject {
          SET schedule = :schedule, filter_sql = :filterSql, rerun_behavior = :rerunBehavior,
              model_version = :modelVersion, model_alias = :modelAlias,
              resolved_model_version = :resolvedModelVersion, rendered_dag = :renderedDag,
+             max_run_time_seconds = :maxRunTimeSeconds,
              version = version + 1, updated_at = :updatedAt
        WHERE deployment_id = :deploymentId
       """)
@@ -94,6 +95,7 @@ public interface DeploymentDao extends SqlObject {
       String modelAlias,
       String resolvedModelVersion,
       String renderedDag,
+      Integer maxRunTimeSeconds,
       Instant updatedAt);
 
   /** An alias moved: the version runs use and the DAG rendered with it. */

@@ -39,7 +39,8 @@ public record DeploymentRow(
     UUID lastRunId,
     int version,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Integer maxRunTimeSeconds) {
 
   /** A copy to change: {@code row.toBuilder().status("active").build()}. */
   public Builder toBuilder() {
@@ -64,6 +65,7 @@ public record DeploymentRow(
     private Instant stoppedAt;
     private UUID lastRunId;
     private Instant updatedAt;
+    private Integer maxRunTimeSeconds;
 
     private Builder(DeploymentRow from) {
       this.from = from;
@@ -82,6 +84,7 @@ public record DeploymentRow(
       this.stoppedAt = from.stoppedAt();
       this.lastRunId = from.lastRunId();
       this.updatedAt = from.updatedAt();
+      this.maxRunTimeSeconds = from.maxRunTimeSeconds();
     }
 
     public Builder liveName(String liveName) {
@@ -159,6 +162,11 @@ public record DeploymentRow(
       return this;
     }
 
+    public Builder maxRunTimeSeconds(Integer maxRunTimeSeconds) {
+      this.maxRunTimeSeconds = maxRunTimeSeconds;
+      return this;
+    }
+
     public DeploymentRow build() {
       return new DeploymentRow(
           from.deploymentId(),
@@ -193,7 +201,8 @@ public record DeploymentRow(
           lastRunId,
           from.version(),
           from.createdAt(),
-          updatedAt);
+          updatedAt,
+          maxRunTimeSeconds);
     }
   }
 }

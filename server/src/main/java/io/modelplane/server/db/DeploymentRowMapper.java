@@ -51,6 +51,12 @@ public final class DeploymentRowMapper implements RowMapper<DeploymentRow> {
         rs.getObject("last_run_id", UUID.class),
         rs.getInt("version"),
         instant(rs.getTimestamp("created_at")),
-        instant(rs.getTimestamp("updated_at")));
+        instant(rs.getTimestamp("updated_at")),
+        nullableInt(rs, "max_run_time_seconds"));
+  }
+
+  static Integer nullableInt(ResultSet rs, String column) throws SQLException {
+    int value = rs.getInt(column);
+    return rs.wasNull() ? null : value;
   }
 }

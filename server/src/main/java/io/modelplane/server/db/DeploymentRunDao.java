@@ -21,10 +21,12 @@ public interface DeploymentRunDao extends SqlObject {
       """
       INSERT INTO deployment_runs (run_id, deployment_id, airflow_run_id, status, rows_scored,
           error_message, model_version, snapshot_id, tags, idempotency_key, request_hash,
-          started_at, finished_at, created_at, updated_at)
+          started_at, finished_at, created_at, updated_at, target_catalog, target_schema,
+          target_table, target_overridden, settings)
       VALUES (:runId, :deploymentId, :airflowRunId, :status, :rowsScored,
           :errorMessage, :modelVersion, :snapshotId, :tags, :idempotencyKey, :requestHash,
-          :startedAt, :finishedAt, :createdAt, :updatedAt)
+          :startedAt, :finishedAt, :createdAt, :updatedAt, :targetCatalog, :targetSchema,
+          :targetTable, :targetOverridden, :settings)
       """)
   void insert(@BindMethods DeploymentRunRow row);
 
@@ -63,7 +65,8 @@ public interface DeploymentRunDao extends SqlObject {
   String CALLBACK_IN_ONE_STATEMENT =
       """
         WITH dep AS MATERIALIZED (
-            SELECT deployment_id, resolved_model_version, snapshot_id FROM deployments
+            SELECT deployment_id, resolved_model_version, snapshot_id, target_catalog,
+                   target_schema, target_table FROM deployments
              WHERE model_name = :modelName AND live_name = :liveName
                AND model_alias IS NULL <authorizedOn>
                FOR UPDATE
@@ -88,7 +91,8 @@ public interface DeploymentRunDao extends SqlObject {
         ), inserted AS (
             INSERT INTO deployment_runs (run_id, deployment_id, airflow_run_id, status,
                 rows_scored, error_message, model_version, snapshot_id, started_at,
-                finished_at, created_at, updated_at)
+                finished_at, created_at, updated_at, target_catalog, target_schema,
+                target_table)
             SELECT CAST(:newRunId AS UUID), dep.deployment_id,
                    CAST(:airflowRunId AS VARCHAR(250)), CAST(:toStatus AS VARCHAR(20)),
                    CAST(:rowsScored AS BIGINT), CAST(:errorMessage AS VARCHAR(8000)),
@@ -96,7 +100,8 @@ public interface DeploymentRunDao extends SqlObject {
                    CAST(:startedAt AS TIMESTAMP WITH TIME ZONE),
                    CAST(:finishedAt AS TIMESTAMP WITH TIME ZONE),
                    CAST(:now AS TIMESTAMP WITH TIME ZONE),
-                   CAST(:now AS TIMESTAMP WITH TIME ZONE)
+                   CAST(:now AS TIMESTAMP WITH TIME ZONE),
+                   dep.target_catalog, dep.target_schema, dep.target_table
               FROM dep WHERE NOT EXISTS (SELECT 1 FROM cur)
             RETURNING *
         ), last_run AS (
@@ -279,6 +284,72 @@ public interface DeploymentRunDao extends SqlObject {
             .bind("limit", limit);
     if (after != null) {
       query.bind("afterCreatedAt", after.createdAt()).bind("afterId", after.id());
+    }
+    return query.map(DeploymentRunRowMapper.INSTANCE).list();
+  }
+
+  /**
+   * One page of runs across deployments ({@code GET /api/runs}). The order is a keyset over {@code
+   * (created_at, run_id)} or {@code (status, created_at, run_id)}, all ascending or all descending,
+   * so that every page is one range of the matching index.
+   */
+  default List<DeploymentRunRow> listAcross(RunListFilter filter, int limit) {
+    List<String> where = new ArrayList<>(List.of("1 = 1"));
+    if (filter.deploymentId() != null) {
+      where.add("r.deployment_id = :deploymentId");
+    }
+    if (filter.owner() != null) {
+      where.add(
+          "r.deployment_id IN (SELECT d.deployment_id FROM deployments d WHERE d.owner = :owner)");
+    }
+    List<String> statuses = filter.statuses() == null ? List.of() : filter.statuses();
+    if (!statuses.isEmpty()) {
+      where.add("r.status IN (<statuses>)");
+    }
+    if (filter.createdAfter() != null) {
+      where.add("r.created_at >= :createdAfter");
+    }
+    if (filter.createdBefore() != null) {
+      where.add("r.created_at < :createdBefore");
+    }
+    String direction = filter.descending() ? "DESC" : "ASC";
+    String comparison = filter.descending() ? "<" : ">";
+    RunListFilter.RunCursor after = filter.after();
+    if (after != null) {
+      where.add(
+          filter.byStatus()
+              ? "(r.status, r.created_at, r.run_id) "
+                  + comparison
+                  + " (:afterStatus, :afterAt, :afterId)"
+              : "(r.created_at, r.run_id) " + comparison + " (:afterAt, :afterId)");
+    }
+    String order =
+        (filter.byStatus() ? "r.status " + direction + ", " : "")
+            + "r.created_at "
+            + direction
+            + ", r.run_id "
+            + direction;
+    var query =
+        getHandle()
+            .createQuery(
+                "SELECT r.* FROM deployment_runs r WHERE "
+                    + String.join(" AND ", where)
+                    + " ORDER BY "
+                    + order
+                    + " LIMIT :limit")
+            .bind("deploymentId", filter.deploymentId())
+            .bind("owner", filter.owner())
+            .bind("createdAfter", filter.createdAfter())
+            .bind("createdBefore", filter.createdBefore())
+            .bind("limit", limit);
+    if (!statuses.isEmpty()) {
+      query.bindList("statuses", statuses);
+    }
+    if (after != null) {
+      query
+          .bind("afterStatus", after.status())
+          .bind("afterAt", after.createdAt())
+          .bind("afterId", after.runId());
     }
     return query.map(DeploymentRunRowMapper.INSTANCE).list();
   }

@@ -3,7 +3,10 @@ package io.modelplane.server.db;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One row of {@code deployment_runs}; {@code tags} is a JSON object or null. */
+/**
+ * One row of {@code deployment_runs}; {@code tags} and {@code settings} are JSON objects or null;
+ * {@code target*} is the table the run writes ({@code targetOverridden}: given at trigger time).
+ */
 public record DeploymentRunRow(
     UUID runId,
     UUID deploymentId,
@@ -19,7 +22,12 @@ public record DeploymentRunRow(
     Instant startedAt,
     Instant finishedAt,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    String targetCatalog,
+    String targetSchema,
+    String targetTable,
+    boolean targetOverridden,
+    String settings) {
 
   /** This run in another state: the columns that a status change writes. */
   public DeploymentRunRow moved(
@@ -44,6 +52,11 @@ public record DeploymentRunRow(
         startedAt,
         finishedAt,
         createdAt,
-        now);
+        now,
+        targetCatalog,
+        targetSchema,
+        targetTable,
+        targetOverridden,
+        settings);
   }
 }

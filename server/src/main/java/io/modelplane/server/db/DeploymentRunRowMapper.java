@@ -29,7 +29,12 @@ public final class DeploymentRunRowMapper implements RowMapper<DeploymentRunRow>
         instant(rs.getTimestamp("started_at")),
         instant(rs.getTimestamp("finished_at")),
         instant(rs.getTimestamp("created_at")),
-        instant(rs.getTimestamp("updated_at")));
+        instant(rs.getTimestamp("updated_at")),
+        rs.getString("target_catalog"),
+        rs.getString("target_schema"),
+        rs.getString("target_table"),
+        rs.getBoolean("target_overridden"),
+        rs.getString("settings"));
   }
 
   static Long nullableLong(ResultSet rs, String column) throws SQLException {

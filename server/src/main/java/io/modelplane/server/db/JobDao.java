@@ -20,11 +20,11 @@ public interface JobDao {
       INSERT INTO jobs (job_id, job_name, owner_id, job_type, source, destination, schedule,
           properties_json, status, status_message, dag_id, airflow_dag_run_id, attempt,
           rendered_dag, created_at, updated_at, last_started_at, last_completed_at,
-          last_failed_at, is_deleted, deleted_at)
+          last_failed_at, is_deleted, deleted_at, max_run_time_seconds, reconciled_at)
       VALUES (:jobId, :jobName, :ownerId, :jobType, :source, :destination, :schedule,
           :propertiesJson, :status, :statusMessage, :dagId, :airflowDagRunId, :attempt,
           :renderedDag, :createdAt, :updatedAt, :lastStartedAt, :lastCompletedAt,
-          :lastFailedAt, :isDeleted, :deletedAt)
+          :lastFailedAt, :isDeleted, :deletedAt, :maxRunTimeSeconds, :reconciledAt)
       """)
   void insert(@BindMethods JobRow row);
 
@@ -51,12 +51,16 @@ public interface JobDao {
   /** A status change with the timestamp column it sets ({@code stampColumn}, fixed names). */
   @SqlUpdate(
       """
-      UPDATE jobs SET status = :status, status_message = :statusMessage, updated_at = :now
-          <stamp>
+      UPDATE jobs SET status = :status, status_message = :statusMessage, updated_at = :now,
+          reconciled_at = NULL <stamp>
       WHERE job_id = :jobId
       """)
   void moveTo(
       UUID jobId, String status, String statusMessage, @Define("stamp") String stamp, Instant now);
+
+  /** The reconcile loop ended the job's run (set after the status change, which clears it). */
+  @SqlUpdate("UPDATE jobs SET reconciled_at = :now WHERE job_id = :jobId")
+  void markReconciled(UUID jobId, Instant now);
 
   @SqlUpdate(
       """

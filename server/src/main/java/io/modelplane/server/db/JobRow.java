@@ -25,4 +25,6 @@ public record JobRow(
     Instant lastCompletedAt,
     Instant lastFailedAt,
     boolean isDeleted,
-    Instant deletedAt) {}
+    Instant deletedAt,
+    Integer maxRunTimeSeconds,
+    Instant reconciledAt) {}

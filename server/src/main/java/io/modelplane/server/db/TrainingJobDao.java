@@ -25,13 +25,13 @@ public interface TrainingJobDao extends SqlObject {
           feature_engineering_job_id, status,
           rendered_dag, mlflow_run_id, mlflow_experiment_name, registered_model_name,
           airflow_dag_id, airflow_dag_run_id, attempt, error_message, idempotency_key,
-          idempotency_caller, request_hash, created_at, updated_at)
+          idempotency_caller, request_hash, created_at, updated_at, max_run_time_seconds)
       VALUES (:jobId, :name, :domain, :owner, :sourceTable, :problemType,
           :algorithm, :preset, :labelColumn, :featureColumns, :groupColumn,
           :featureEngineeringJobId, :status,
           :renderedDag, :mlflowRunId, :mlflowExperimentName, :registeredModelName,
           :airflowDagId, :airflowDagRunId, :attempt, :errorMessage, :idempotencyKey,
-          :idempotencyCaller, :requestHash, :createdAt, :updatedAt)
+          :idempotencyCaller, :requestHash, :createdAt, :updatedAt, :maxRunTimeSeconds)
       """)
   void insert(@BindMethods TrainingJobRow row);
 

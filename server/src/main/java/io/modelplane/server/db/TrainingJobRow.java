@@ -34,4 +34,5 @@ public record TrainingJobRow(
     String idempotencyCaller,
     String requestHash,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    Integer maxRunTimeSeconds) {}

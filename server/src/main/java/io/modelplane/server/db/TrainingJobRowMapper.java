@@ -44,7 +44,8 @@ public final class TrainingJobRowMapper implements RowMapper<TrainingJobRow> {
         rs.getString("idempotency_caller"),
         rs.getString("request_hash"),
         instant(rs.getTimestamp("created_at")),
-        instant(rs.getTimestamp("updated_at")));
+        instant(rs.getTimestamp("updated_at")),
+        DeploymentRowMapper.nullableInt(rs, "max_run_time_seconds"));
   }
 
   private static Instant instant(Timestamp timestamp) {

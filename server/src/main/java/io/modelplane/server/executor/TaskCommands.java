@@ -3,6 +3,7 @@ package io.modelplane.server.executor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelplane.server.config.ExecutorConfig;
 import io.modelplane.server.render.RenderedDagValues;
 import io.modelplane.server.service.DagRunIds;
@@ -100,6 +101,7 @@ final class TaskCommands {
   private List<String> score(
       String deploymentJson, String dagRunId, Map<String, Object> conf, Instant logicalDate) {
     JsonNode deployment = read(deploymentJson);
+    String runDeploymentJson = withOverrides(deploymentJson, deployment, conf);
     Object snapshot =
         conf.containsKey("snapshot_id")
             ? conf.get("snapshot_id")
@@ -122,16 +124,38 @@ final class TaskCommands {
     argv.addAll(
         List.of(
             "--deployment-json",
-            deploymentJson,
+            runDeploymentJson,
             "--snapshot-id",
             snapshot == null ? "" : snapshot.toString(),
             "--run-id",
             dagRunId,
             "--run-tags-json",
             write(tags),
+            "--settings-json",
+            write(conf.get("settings") == null ? Map.of() : conf.get("settings")),
             "--logical-date",
             DagRunIds.isoformat(logicalDate)));
     return argv;
+  }
+
+  /**
+   * The deployment JSON with a manual run's overrides from its conf, as the template's {@code
+   * _deployment_for_run} applies them: a model version and a target table for that run only.
+   */
+  private String withOverrides(String text, JsonNode deployment, Map<String, Object> conf) {
+    Object version = conf.get("model_version");
+    Object target = conf.get("target");
+    if ((version == null || version.toString().isEmpty()) && !(target instanceof Map)) {
+      return text; // as the rendered DAG carries it
+    }
+    ObjectNode run = deployment.deepCopy();
+    if (version != null && !version.toString().isEmpty()) {
+      run.put("model_version", version.toString());
+    }
+    if (target instanceof Map) {
+      run.set("target", json.valueToTree(target));
+    }
+    return write(run);
   }
 
   private List<String> dagHelper() {

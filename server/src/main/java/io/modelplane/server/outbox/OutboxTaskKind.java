@@ -28,7 +28,9 @@ public enum OutboxTaskKind {
   /** Trigger a data-engineering job's DAG run ({@code /api/jobs}; its id in {@code job_id}). */
   TRIGGER_JOB(OutboxPayload.Trigger.class),
   /** Delete a deleted data-engineering job's rendered DAG. */
-  DELETE_JOB_DAG(OutboxPayload.DeleteDag.class);
+  DELETE_JOB_DAG(OutboxPayload.DeleteDag.class),
+  /** Mark a data-engineering job's DAG run failed (it ran past its maximum run time). */
+  CANCEL_JOB(OutboxPayload.DagRun.class);
 
   private final Class<? extends OutboxPayload> payloadType;
 
@@ -43,7 +45,7 @@ public enum OutboxTaskKind {
 
   /** Whether the task serves a data-engineering job of {@code /api/jobs} (not a training job). */
   public boolean servesDataJob() {
-    return this == TRIGGER_JOB || this == DELETE_JOB_DAG;
+    return this == TRIGGER_JOB || this == DELETE_JOB_DAG || this == CANCEL_JOB;
   }
 
   public Class<? extends OutboxPayload> payloadType() {

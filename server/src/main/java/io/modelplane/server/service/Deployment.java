@@ -33,7 +33,8 @@ public record Deployment(
     DeploymentRun lastRun,
     int version,
     Instant createdAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    Integer maxRunTimeSeconds) {
 
   /** The entity tag of this version of the deployment, for {@code If-Match}. */
   public String etag() {

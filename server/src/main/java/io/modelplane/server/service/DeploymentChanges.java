@@ -12,6 +12,7 @@ public record DeploymentChanges(
     Optional<Optional<String>> filterSql,
     Optional<String> rerunBehavior,
     Optional<ModelChoice> model,
+    Optional<Optional<Integer>> maxRunTimeSeconds,
     Optional<String> ifMatch) {
 
   /** Where a PATCH's {@code filter_sql} is in its body: at the top level. */

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** One run of a batch deployment. */
+/**
+ * One run of a batch deployment, with the deployment's model and name, and what it used: the model
+ * version, the target table (an override given at trigger time, or the deployment's) and settings.
+ */
 public record DeploymentRun(
     UUID runId,
     UUID deploymentId,
@@ -17,4 +20,9 @@ public record DeploymentRun(
     Map<String, String> tags,
     Instant startedAt,
     Instant finishedAt,
-    Instant createdAt) {}
+    Instant createdAt,
+    String modelName,
+    String deploymentName,
+    TableRef target,
+    boolean targetOverridden,
+    Map<String, Object> settings) {}

@@ -1,5 +1,6 @@
 package io.modelplane.server.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /** A request for a batch deployment, already checked against the schema. */
@@ -19,7 +20,9 @@ public record NewDeployment(
     String rerunBehavior,
     String partitionColumn,
     boolean triggerNow,
-    List<String> allowedRoles) {
+    List<String> allowedRoles,
+    // Left out of the request's fingerprint when absent, as it was before the field existed.
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxRunTimeSeconds) {
 
   /** Where a create's {@code filter_sql} is in its body: inside {@code source}. */
   public static final List<Object> FILTER_SQL = List.of("source", "filter_sql");

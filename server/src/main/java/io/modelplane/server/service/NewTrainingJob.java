@@ -1,5 +1,6 @@
 package io.modelplane.server.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,4 +18,6 @@ public record NewTrainingJob(
     String groupColumn,
     UUID featureEngineeringJobId,
     boolean triggerNow,
-    String idempotencyKey) {}
+    String idempotencyKey,
+    // Left out of the request's fingerprint when absent, as it was before the field existed.
+    @JsonInclude(JsonInclude.Include.NON_NULL) Integer maxRunTimeSeconds) {}

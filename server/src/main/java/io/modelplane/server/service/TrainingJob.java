@@ -30,4 +30,5 @@ public record TrainingJob(
     int attempt,
     String errorMessage,
     Instant createdAt,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    Integer maxRunTimeSeconds) {}

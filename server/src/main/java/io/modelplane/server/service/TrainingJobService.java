@@ -146,7 +146,8 @@ public final class TrainingJobService {
             idempotencyCaller,
             requestHash,
             now,
-            now);
+            now,
+            request.maxRunTimeSeconds());
     try {
       jdbi.useTransaction(
           handle -> {
@@ -214,7 +215,8 @@ public final class TrainingJobService {
             request.groupColumn(),
             request.featureEngineeringJobId(),
             request.triggerNow(),
-            null);
+            null,
+            request.maxRunTimeSeconds());
     return Hashes.sha256(toJson(withoutKey));
   }
 
@@ -456,7 +458,8 @@ public final class TrainingJobService {
       TrainingJobStatus seenStatus,
       Instant seenUpdatedAt,
       TrainingJobStatus target,
-      String reason) {
+      String reason,
+      boolean cancelDagRun) {
     Instant now = now();
     boolean moved =
         jdbi.inTransaction(
@@ -482,6 +485,14 @@ public final class TrainingJobService {
                   now);
               recordEvent(
                   handle, jobId, seenStatus, target, Caller.system(RECONCILE_ACTOR), reason, now);
+              if (cancelDagRun && row.airflowDagRunId() != null && airflow.isPresent()) {
+                outbox.appendForJob(
+                    handle,
+                    OutboxTaskKind.CANCEL_TRAINING,
+                    jobId,
+                    new OutboxPayload.DagRun(row.airflowDagId(), row.airflowDagRunId()),
+                    now);
+              }
               return true;
             });
     if (moved) {
@@ -807,7 +818,8 @@ public final class TrainingJobService {
         row.attempt(),
         row.errorMessage(),
         row.createdAt(),
-        row.updatedAt());
+        row.updatedAt(),
+        row.maxRunTimeSeconds());
   }
 
   private static ConflictException illegalTransition(

@@ -134,10 +134,10 @@ class SpecLimitsPropertiesTest {
   }
 
   /**
-   * Each try takes the next (limit, at or past) pair in turn, so 2 × 72 tries send every limit at
+   * Each try takes the next (limit, at or past) pair in turn, so 2 × 84 tries send every limit at
    * and past twice: once filled with the worst case for escaped JSON, once with a random fill.
    */
-  @Property(tries = 144, shrinking = ShrinkingMode.OFF)
+  @Property(tries = 168, shrinking = ShrinkingMode.OFF)
   void atTheLimitIsAcceptedOnePastIsA422AndNeverA5xx(@ForAll("fills") String fill) {
     int turn = TURN.getAndIncrement();
     Limit limit = LIMITS.get((turn / 2) % LIMITS.size());
@@ -388,6 +388,64 @@ class SpecLimitsPropertiesTest {
                 }
               }
               return t.api().post(t.deployment() + "/trigger", Map.of("tags", tags));
+            }));
+    limits.add(
+        new Limit(
+            "triggerDeployment settings (50 × key 200)",
+            (t, s) -> {
+              Map<String, Object> settings = new LinkedHashMap<>();
+              for (int i = 0; i < 50; i++) {
+                settings.put(unique("k" + s.fill(), 200), s.fill());
+              }
+              if (s.past()) {
+                switch (SEQUENCE.incrementAndGet() % 3) {
+                  case 0 -> settings.put("one-more", 1); // 51 settings
+                  case 1 -> settings.put("long-value", "v".repeat(3999)); // 4,001 as JSON
+                  default -> settings.put("k".repeat(201), "long key");
+                }
+              }
+              return t.api().post(t.deployment() + "/trigger", Map.of("settings", settings));
+            }));
+    limits.add(
+        new Limit(
+            "triggerDeployment model_version (64)",
+            (t, s) ->
+                t.api()
+                    .post(
+                        t.deployment() + "/trigger",
+                        Map.of("model_version", "9".repeat(s.count(64))))));
+    limits.add(
+        new Limit(
+            "createDeployment max_run_time_seconds (604800)",
+            (t, s) -> {
+              Map<String, Object> body = deployment("d" + SEQUENCE.incrementAndGet());
+              body.put("max_run_time_seconds", s.count(604800));
+              return t.api().post("/api/models/churn/deployments", body);
+            }));
+    limits.add(
+        new Limit(
+            "listRuns owner (200)", (t, s) -> t.api().get("/api/runs?owner=" + query(s, 200))));
+    limits.add(
+        new Limit(
+            "listRuns deployment (320)",
+            (t, s) -> {
+              // model/name: a model of the fill, then a name (a deployment no one has)
+              String deployment = "m" + s.text(320 - 3) + "/n";
+              return t.api()
+                  .get(
+                      "/api/runs?deployment="
+                          + URLEncoder.encode(deployment, StandardCharsets.UTF_8));
+            }));
+    limits.add(
+        new Limit(
+            "listRuns status (4 items)",
+            (t, s) -> {
+              StringBuilder query = new StringBuilder("/api/runs?");
+              List<String> statuses = List.of("queued", "running", "succeeded", "failed", "queued");
+              for (int i = 0; i < s.count(4); i++) {
+                query.append(i == 0 ? "" : "&").append("status=").append(statuses.get(i));
+              }
+              return t.api().get(query.toString());
             }));
     limits.add(
         new Limit(

@@ -224,6 +224,7 @@ abstract class TrainingJobDaoContract {
         null,
         null,
         at,
-        at);
+        at,
+        null);
   }
 }

@@ -132,6 +132,58 @@ class LocalExecutorTest {
   }
 
   @Test
+  void aManualRunsOverridesReachTheScorersCommandAsTheDagWouldPassThem() {
+    ApiClient api = start(TestDatabases.h2(), 1, Clock.systemUTC());
+    String deployment = "/api/models/churn/deployments/overrides";
+    assertThat(api.post("/api/models/churn/deployments", deployment("overrides")).status())
+        .isEqualTo(201);
+    Await.until(() -> api.get(deployment).text("status"), "active"::equals, LIMIT);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("model_version", "9");
+    body.put("target", Map.of("schema", "sandbox", "table", "try_1"));
+    body.put("settings", Map.of("threshold", 0.25));
+
+    ApiResponse queued = api.post(deployment + "/trigger", body);
+
+    assertThat(queued.status()).as(queued.rawBody()).isEqualTo(202);
+    long pid = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    List<String> args = fake.args(pid);
+    JsonNode passed = read(args.get(args.indexOf("--deployment-json") + 1));
+    assertThat(passed.get("model_version").asText()).isEqualTo("9");
+    assertThat(passed.get("target"))
+        .isEqualTo(read("{\"schema\":\"sandbox\",\"table\":\"try_1\",\"catalog\":\"iceberg\"}"));
+    assertThat(passed.get("source").get("table").asText()).isEqualTo("customers");
+    assertThat(read(args.get(args.indexOf("--settings-json") + 1)))
+        .isEqualTo(read("{\"threshold\":0.25}"));
+    fake.release(pid, 0);
+  }
+
+  @Test
+  void aJobPastItsMaximumRunTimeFailsAndItsWholeProcessTreeIsEnded() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    ApiClient api = start(TestDatabases.h2(), 1, clock);
+    Map<String, Object> request = job("bounded", true);
+    request.put("max_run_time_seconds", 60);
+    String jobId = api.post(JOBS, request).text("job_id");
+    long pid = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    long grandchild = fake.grandchild(pid);
+    assertThat(api.put(JOBS + "/" + jobId + "/status", Map.of("status", "running")).status())
+        .isEqualTo(200);
+
+    clock.set(Instant.parse("2026-03-01T10:00:59Z"));
+    assertThat(servers.get(0).reconcileLoop().orElseThrow().runOnce()).isZero();
+    assertThat(FakeTask.running(pid)).isTrue();
+    clock.set(Instant.parse("2026-03-01T10:01:01Z"));
+    assertThat(servers.get(0).reconcileLoop().orElseThrow().runOnce()).isEqualTo(1);
+
+    ApiResponse failed = api.get(JOBS + "/" + jobId);
+    assertThat(failed.text("status")).isEqualTo("failed");
+    assertThat(failed.text("error_message")).isEqualTo("ran past its maximum run time of 60 s");
+    Await.until(
+        () -> FakeTask.running(pid) || FakeTask.running(grandchild), alive -> !alive, LIMIT);
+  }
+
+  @Test
   void aCronScheduleFiresOncePerTickAlsoAcrossARestart() {
     DatabaseConfig database = TestDatabases.h2();
     MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z"));

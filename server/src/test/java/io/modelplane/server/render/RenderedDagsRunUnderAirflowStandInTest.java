@@ -72,6 +72,54 @@ class RenderedDagsRunUnderAirflowStandInTest {
   }
 
   @Test
+  void aManualRunsOverridesFromTheConfReachTheScorerForThatRunOnly() throws IOException {
+    Map<String, Object> deployment = new LinkedHashMap<>();
+    deployment.put("name", "nightly");
+    deployment.put("model_name", "churn");
+    deployment.put("model_version", "3");
+    Map<String, Object> source = new LinkedHashMap<>();
+    source.put("schema", "crm");
+    source.put("table", "customers");
+    source.put("snapshot_id", null);
+    deployment.put("source", source);
+    deployment.put("target", Map.of("catalog", "iceberg", "schema", "crm", "table", "scores"));
+    String deploymentJson = JSON.writeValueAsString(deployment);
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("dag_id", "mp_score_nightly");
+    values.put("modelplane_url", "http://modelplane.test");
+    values.put("deployment_json", deploymentJson);
+    values.put("schedule", null);
+    Path dag = write("scoring-overrides.py", renderer.render(DagRenderer.SCORING_DAG, values));
+    RecordingCommand java = RecordingCommand.create(dir, "java");
+    String conf =
+        JSON.writeValueAsString(
+            Map.of(
+                "model_version", "7",
+                "target", Map.of("catalog", "iceberg", "schema", "sandbox", "table", "try_1"),
+                "settings", Map.of("threshold", 0.5, "note", "it's \"quoted\"")));
+
+    TaskResult overridden = airflow.run(dag, "score", "manual__1", conf, env(java));
+    TaskResult plain = airflow.run(dag, "score", "scheduled__1", "{}", env(java));
+
+    assertThat(overridden.exitCode()).as(overridden.output()).isZero();
+    assertThat(plain.exitCode()).as(plain.output()).isZero();
+    List<String> argv = java.calls().get(0).argv();
+    JsonNode passed = JSON.readTree(argv.get(argv.indexOf("--deployment-json") + 1));
+    assertThat(passed.get("model_version").asText()).isEqualTo("7");
+    assertThat(passed.get("target"))
+        .isEqualTo(
+            JSON.valueToTree(Map.of("catalog", "iceberg", "schema", "sandbox", "table", "try_1")));
+    assertThat(passed.get("source")).isEqualTo(JSON.readTree(deploymentJson).get("source"));
+    JsonNode settings = JSON.readTree(argv.get(argv.indexOf("--settings-json") + 1));
+    assertThat(settings.get("threshold").asDouble()).isEqualTo(0.5);
+    assertThat(settings.get("note").asText()).isEqualTo("it's \"quoted\"");
+    List<String> scheduled = java.calls().get(1).argv();
+    assertThat(JSON.readTree(scheduled.get(scheduled.indexOf("--deployment-json") + 1)))
+        .isEqualTo(JSON.readTree(deploymentJson));
+    assertThat(scheduled).containsSequence("--settings-json", "{}");
+  }
+
+  @Test
   void byDefaultTheScoringTaskRunsTheRunnerJarsScoreWithTheRunsLogicalDate() throws IOException {
     Map<String, Object> deployment = new LinkedHashMap<>();
     deployment.put("name", "nightly");

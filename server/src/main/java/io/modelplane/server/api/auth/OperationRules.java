@@ -69,6 +69,7 @@ final class OperationRules {
           entry("getDeploymentApiModelsModelDeploymentsNameGet", any(READ)),
           entry("listDeploymentRuns", any(READ)),
           entry("getDeploymentRun", any(READ)),
+          entry("listRuns", any(READ)),
           entry("listDeploymentEvents", any(READ)),
           entry("getDeploymentById", any(READ)),
           entry("listDeploymentEventsById", any(READ)),

@@ -141,7 +141,8 @@ public final class DeploymentLifecycle {
             null,
             1,
             now,
-            now);
+            now,
+            request.maxRunTimeSeconds());
     DeploymentRow pending = row.toBuilder().renderedDag(dags.render(row)).build();
     try {
       rows.jdbi()
@@ -286,6 +287,7 @@ public final class DeploymentLifecycle {
     changes.filterSql().ifPresent(f -> changed.add("filter_sql"));
     changes.rerunBehavior().ifPresent(r -> changed.add("rerun_behavior"));
     changes.model().ifPresent(m -> changed.add("model"));
+    changes.maxRunTimeSeconds().ifPresent(m -> changed.add("max_run_time_seconds"));
     String reason = "updated " + String.join(", ", changed) + "; DAG re-rendered";
     DeploymentRow before =
         rows.jdbi()
@@ -301,6 +303,9 @@ public final class DeploymentLifecycle {
                     next.filterSql(newFilter);
                   }
                   changes.rerunBehavior().ifPresent(next::rerunBehavior);
+                  changes
+                      .maxRunTimeSeconds()
+                      .ifPresent(m -> next.maxRunTimeSeconds(m.orElse(null)));
                   changes
                       .model()
                       .ifPresent(
@@ -320,6 +325,7 @@ public final class DeploymentLifecycle {
                       updated.modelAlias(),
                       updated.resolvedModelVersion(),
                       dags.render(updated),
+                      updated.maxRunTimeSeconds(),
                       at);
                   transitions.record(
                       dao, locked.deploymentId(), "rendered", caller.name(), reason, at);

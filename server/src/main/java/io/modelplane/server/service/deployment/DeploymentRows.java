@@ -122,7 +122,9 @@ final class DeploymentRows {
 
   Deployment toDeployment(DeploymentRow row) {
     DeploymentRun lastRun =
-        row.lastRunId() == null ? null : findRun(row.lastRunId()).map(this::toRun).orElse(null);
+        row.lastRunId() == null
+            ? null
+            : findRun(row.lastRunId()).map(run -> toRun(run, row)).orElse(null);
     return new Deployment(
         row.deploymentId(),
         row.modelName(),
@@ -151,10 +153,23 @@ final class DeploymentRows {
         lastRun,
         row.version(),
         row.createdAt(),
-        row.updatedAt());
+        row.updatedAt(),
+        row.maxRunTimeSeconds());
   }
 
+  /** A run, with its deployment read for the model and name. */
   DeploymentRun toRun(DeploymentRunRow row) {
+    return toRun(row, find(row.deploymentId()).orElseThrow());
+  }
+
+  /** A run of {@code deployment}. */
+  DeploymentRun toRun(DeploymentRunRow row, DeploymentRow deployment) {
+    // A run recorded before V10 with no target on its row wrote its deployment's target.
+    TableRef target =
+        row.targetTable() == null
+            ? new TableRef(
+                deployment.targetCatalog(), deployment.targetSchema(), deployment.targetTable())
+            : new TableRef(row.targetCatalog(), row.targetSchema(), row.targetTable());
     return new DeploymentRun(
         row.runId(),
         row.deploymentId(),
@@ -169,7 +184,14 @@ final class DeploymentRows {
             : fromJson(row.tags(), new TypeReference<Map<String, String>>() {}),
         row.startedAt(),
         row.finishedAt(),
-        row.createdAt());
+        row.createdAt(),
+        deployment.modelName(),
+        deployment.name(),
+        target,
+        row.targetOverridden(),
+        row.settings() == null
+            ? null
+            : fromJson(row.settings(), new TypeReference<Map<String, Object>>() {}));
   }
 
   static DeploymentEvent toEvent(DeploymentEventRow row) {

@@ -5,6 +5,7 @@ import io.modelplane.server.db.DeploymentRow;
 import io.modelplane.server.db.DeploymentRunDao;
 import io.modelplane.server.db.DeploymentRunRow;
 import io.modelplane.server.db.Keyset;
+import io.modelplane.server.db.RunListFilter;
 import io.modelplane.server.outbox.Outbox;
 import io.modelplane.server.outbox.OutboxPayload;
 import io.modelplane.server.outbox.OutboxTaskKind;
@@ -20,11 +21,14 @@ import io.modelplane.server.service.NotFoundException;
 import io.modelplane.server.service.Page;
 import io.modelplane.server.service.PageTokens;
 import io.modelplane.server.service.RunCallback;
+import io.modelplane.server.service.RunPageTokens;
 import io.modelplane.server.service.RunRequest;
 import io.modelplane.server.service.RunStatus;
+import io.modelplane.server.service.TableRef;
 import io.modelplane.server.service.UnavailableException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +87,7 @@ public final class DeploymentRuns {
     try {
       trigger(
           seen,
-          new RunRequest(null, null, null),
+          RunRequest.plain(),
           caller,
           (handle, c) ->
               rows.lock(handle, deploymentId)
@@ -100,6 +104,10 @@ public final class DeploymentRuns {
       BiFunction<Handle, Caller, DeploymentRow> lock) {
     String requestHash = hash(request);
     // MLflow is asked before the lock; what it said is applied to the locked row.
+    String versionOverride =
+        request.modelVersion() == null
+            ? null
+            : models.checkRunVersion(seen.modelName(), request.modelVersion());
     Optional<ModelResolver.AliasTarget> alias = models.currentAliasTarget(seen);
     UUID runId = UUID.randomUUID();
     Outcome outcome;
@@ -144,6 +152,15 @@ public final class DeploymentRuns {
                         models.apply(dao, locked, alias, caller.name(), at);
                     Long snapshot =
                         request.snapshotId() != null ? request.snapshotId() : locked.snapshotId();
+                    String runVersion =
+                        versionOverride != null ? versionOverride : version.version();
+                    TableRef target =
+                        request.target() != null
+                            ? request.target()
+                            : new TableRef(
+                                locked.targetCatalog(),
+                                locked.targetSchema(),
+                                locked.targetTable());
                     runs.insert(
                         new DeploymentRunRow(
                             runId,
@@ -152,7 +169,7 @@ public final class DeploymentRuns {
                             RunStatus.QUEUED.value(),
                             null,
                             null,
-                            version.version(),
+                            runVersion,
                             snapshot,
                             request.tags() == null ? null : rows.toJson(request.tags()),
                             request.idempotencyKey(),
@@ -160,12 +177,31 @@ public final class DeploymentRuns {
                             null,
                             null,
                             createdAt,
-                            createdAt));
+                            createdAt,
+                            target.catalog(),
+                            target.schema(),
+                            target.table(),
+                            request.target() != null,
+                            request.settings() == null ? null : rows.toJson(request.settings())));
                     dao.updateLastRun(locked.deploymentId(), runId, at);
                     Map<String, Object> conf = new LinkedHashMap<>();
                     conf.put("run_id", runId.toString());
                     conf.put("snapshot_id", snapshot);
                     conf.put("tags", request.tags() == null ? Map.of() : request.tags());
+                    // Overrides only: a run without them runs the DAG's own deployment as before.
+                    if (versionOverride != null) {
+                      conf.put("model_version", versionOverride);
+                    }
+                    if (request.target() != null) {
+                      Map<String, Object> table = new LinkedHashMap<>();
+                      table.put("catalog", target.catalog());
+                      table.put("schema", target.schema());
+                      table.put("table", target.table());
+                      conf.put("target", table);
+                    }
+                    if (request.settings() != null) {
+                      conf.put("settings", request.settings());
+                    }
                     outbox
                         .get()
                         .appendForDeployment(
@@ -209,7 +245,8 @@ public final class DeploymentRuns {
   /**
    * The reconcile loop ends a run that stopped reporting, unless it changed since the loop read it
    * ({@code seenStatus} at {@code seenUpdatedAt}: a callback arrived meanwhile), and marks it
-   * reconciled. Returns whether it moved.
+   * reconciled. With {@code cancelDagRun} (a run past its maximum run time) its Airflow DAG run is
+   * marked failed too, through the outbox. Returns whether it moved.
    */
   public boolean endByReconcile(
       UUID deploymentId,
@@ -217,14 +254,15 @@ public final class DeploymentRuns {
       RunStatus seenStatus,
       Instant seenUpdatedAt,
       RunStatus target,
-      String reason) {
+      String reason,
+      boolean cancelDagRun) {
     boolean moved =
         rows.jdbi()
             .inTransaction(
                 handle -> {
                   DeploymentDao dao = handle.attach(DeploymentDao.class);
                   DeploymentRunDao runs = handle.attach(DeploymentRunDao.class);
-                  dao.lock(deploymentId);
+                  Optional<DeploymentRow> deployment = dao.lock(deploymentId);
                   DeploymentRunRow run = runs.find(runId).orElse(null);
                   if (run == null
                       || !seenStatus.value().equals(run.status())
@@ -240,6 +278,18 @@ public final class DeploymentRuns {
                       .bind("runId", runId)
                       .execute();
                   dao.updateLastRun(deploymentId, runId, at);
+                  if (cancelDagRun && deployment.isPresent()) {
+                    outbox.ifPresent(
+                        tasks ->
+                            tasks.appendForDeployment(
+                                handle,
+                                OutboxTaskKind.CANCEL_RUN,
+                                deploymentId,
+                                runId,
+                                new OutboxPayload.DagRun(
+                                    deployment.get().dagId(), run.airflowRunId()),
+                                at));
+                  }
                   return true;
                 });
     if (moved) {
@@ -337,7 +387,12 @@ public final class DeploymentRuns {
                             status == RunStatus.RUNNING ? at : null,
                             status.isTerminal() ? at : null,
                             at,
-                            at));
+                            at,
+                            locked.targetCatalog(),
+                            locked.targetSchema(),
+                            locked.targetTable(),
+                            false,
+                            null));
                     dao.updateLastRun(locked.deploymentId(), id, at);
                     return new Outcome(id, version.moved());
                   }
@@ -436,7 +491,8 @@ public final class DeploymentRuns {
       Instant createdBefore,
       int pageSize,
       String pageToken) {
-    UUID id = rows.live(modelName, name).deploymentId();
+    DeploymentRow deployment = rows.live(modelName, name);
+    UUID id = deployment.deploymentId();
     Keyset after = pageToken == null ? null : PageTokens.decode(pageToken);
     List<DeploymentRunRow> page =
         rows.jdbi()
@@ -456,7 +512,93 @@ public final class DeploymentRuns {
       DeploymentRunRow last = page.get(pageSize - 1);
       next = PageTokens.encode(new Keyset(last.createdAt(), last.runId()));
     }
-    return new Page<>(page.stream().map(rows::toRun).toList(), next);
+    return new Page<>(page.stream().map(run -> rows.toRun(run, deployment)).toList(), next);
+  }
+
+  /** What {@code GET /api/runs} asks for; null and empty filters match any run. */
+  public record RunQuery(
+      String deployment,
+      String owner,
+      List<RunStatus> statuses,
+      Instant createdAfter,
+      Instant createdBefore,
+      boolean byStatus,
+      boolean descending,
+      int pageSize,
+      String pageToken) {}
+
+  /**
+   * Runs across deployments, archived ones included. {@code deployment} is a deployment id, or
+   * {@code model/name} of a live deployment (names have no {@code /}); one that names no deployment
+   * matches no run.
+   */
+  public Page<DeploymentRun> listAllRuns(RunQuery query) {
+    String order =
+        (query.byStatus() ? "status" : "created_at") + "." + (query.descending() ? "desc" : "asc");
+    RunListFilter.RunCursor after =
+        query.pageToken() == null ? null : RunPageTokens.decode(query.pageToken(), order);
+    UUID deploymentId = null;
+    if (query.deployment() != null) {
+      Optional<UUID> id = deploymentIdOf(query.deployment());
+      if (id.isEmpty()) {
+        return new Page<>(List.of(), null);
+      }
+      deploymentId = id.get();
+    }
+    RunListFilter filter =
+        new RunListFilter(
+            deploymentId,
+            query.owner(),
+            query.statuses() == null
+                ? List.of()
+                : query.statuses().stream().map(RunStatus::value).distinct().toList(),
+            query.createdAfter(),
+            query.createdBefore(),
+            query.byStatus(),
+            query.descending(),
+            after);
+    List<DeploymentRunRow> page =
+        rows.jdbi()
+            .withExtension(
+                DeploymentRunDao.class, runs -> runs.listAcross(filter, query.pageSize() + 1));
+    String next = null;
+    if (page.size() > query.pageSize()) {
+      page = page.subList(0, query.pageSize());
+      DeploymentRunRow last = page.get(query.pageSize() - 1);
+      next =
+          RunPageTokens.encode(
+              order, new RunListFilter.RunCursor(last.status(), last.createdAt(), last.runId()));
+    }
+    Map<UUID, DeploymentRow> deployments = new HashMap<>();
+    List<DeploymentRun> items =
+        page.stream()
+            .map(
+                run ->
+                    rows.toRun(
+                        run,
+                        deployments.computeIfAbsent(
+                            run.deploymentId(), id -> rows.find(id).orElseThrow())))
+            .toList();
+    return new Page<>(items, next);
+  }
+
+  private Optional<UUID> deploymentIdOf(String deployment) {
+    try {
+      return Optional.of(UUID.fromString(deployment));
+    } catch (IllegalArgumentException notAnId) {
+      int slash = deployment.lastIndexOf('/');
+      if (slash <= 0 || slash == deployment.length() - 1) {
+        throw InvalidRequestException.invalidValue(
+            InvalidRequestException.Part.QUERY,
+            "deployment must be a deployment_id or model/name",
+            "deployment");
+      }
+      String model = deployment.substring(0, slash);
+      String name = deployment.substring(slash + 1);
+      return rows.jdbi()
+          .withExtension(DeploymentDao.class, dao -> dao.findLive(model, name))
+          .map(DeploymentRow::deploymentId);
+    }
   }
 
   public DeploymentRun getRun(String modelName, String name, UUID runId) {
@@ -488,7 +630,30 @@ public final class DeploymentRuns {
     canonical.put("snapshot_id", request.snapshotId());
     boolean noTags = request.tags() == null || request.tags().isEmpty();
     canonical.put("tags", noTags ? null : new TreeMap<>(request.tags()));
+    // Overrides only when given: the fingerprint of a request without them is as it always was.
+    if (request.modelVersion() != null) {
+      canonical.put("model_version", request.modelVersion());
+    }
+    if (request.target() != null) {
+      canonical.put("target", request.target());
+    }
+    if (request.settings() != null) {
+      canonical.put("settings", sorted(request.settings()));
+    }
     return Hashes.sha256(rows.toJson(canonical));
+  }
+
+  /** A JSON value with its objects' keys in one order, so that equal settings hash alike. */
+  private static Object sorted(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> ordered = new TreeMap<>();
+      map.forEach((key, item) -> ordered.put(String.valueOf(key), sorted(item)));
+      return ordered;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(DeploymentRuns::sorted).toList();
+    }
+    return value;
   }
 
   /** The run a transaction produced, and whether the DAG file must be written again. */

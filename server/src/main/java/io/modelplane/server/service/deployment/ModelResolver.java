@@ -77,6 +77,28 @@ public final class ModelResolver {
   }
 
   /**
+   * A version given at trigger time for one run, checked in MLflow as a deployment's own pinned
+   * version is (a 422 located at {@code model_version} when MLflow does not have it). Without a
+   * registry it is taken as given.
+   */
+  String checkRunVersion(String modelName, String version) {
+    if (registry.isEmpty()) {
+      return version;
+    }
+    try {
+      if (!registry.get().versionExists(modelName, version)) {
+        throw InvalidRequestException.invalidValue(
+            InvalidRequestException.Part.BODY,
+            "version " + version + " of model " + modelName + " is not in MLflow",
+            "model_version");
+      }
+      return version;
+    } catch (RegistryUnavailableException e) {
+      throw new UnavailableException(e.getMessage(), e);
+    }
+  }
+
+  /**
    * Where the alias of an alias-tracking deployment points now; empty for a pinned version or
    * without a registry. Called before the row is locked (it asks MLflow).
    */

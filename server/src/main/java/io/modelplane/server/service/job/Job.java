@@ -26,4 +26,5 @@ public record Job(
     Instant lastCompletedAt,
     Instant lastFailedAt,
     boolean isDeleted,
-    Instant deletedAt) {}
+    Instant deletedAt,
+    Integer maxRunTimeSeconds) {}

@@ -136,6 +136,8 @@ public final class JobService {
             null,
             null,
             false,
+            null,
+            request.maxRunTimeSeconds(),
             null);
     String storedDag = rendered;
     String storedDagId = dagId;
@@ -271,6 +273,7 @@ public final class JobService {
           if (from == target) {
             return;
           }
+          refuseDisagreeingLateWriteback(row, target);
           move(
               handle,
               row,
@@ -281,6 +284,84 @@ public final class JobService {
               now);
         });
     return get(jobId);
+  }
+
+  /** The actor of the events the reconcile loop writes. */
+  public static final String RECONCILE_ACTOR = "reconcile";
+
+  /**
+   * The reconcile loop ends a job's run that stopped reporting or ran past its maximum run time,
+   * unless the job changed since the loop read it ({@code seenStatus} at {@code seenUpdatedAt}: a
+   * writeback arrived meanwhile), and marks it reconciled. With {@code cancelDagRun} its Airflow
+   * DAG run is marked failed too, through the outbox. Returns whether it moved.
+   */
+  public boolean endByReconcile(
+      UUID jobId,
+      JobStatus seenStatus,
+      Instant seenUpdatedAt,
+      JobStatus target,
+      String reason,
+      boolean cancelDagRun) {
+    Instant now = now();
+    boolean moved =
+        jdbi.inTransaction(
+            handle -> {
+              JobDao dao = handle.attach(JobDao.class);
+              JobRow row = dao.lock(jobId).orElse(null);
+              if (row == null
+                  || row.isDeleted()
+                  || !seenStatus.value().equals(row.status())
+                  || !seenUpdatedAt.equals(row.updatedAt())
+                  || !JobStateMachine.allows(seenStatus, target)) {
+                return false;
+              }
+              move(
+                  handle,
+                  row,
+                  target,
+                  ErrorMessages.truncate(reason),
+                  Caller.system(RECONCILE_ACTOR),
+                  reason,
+                  now);
+              dao.markReconciled(jobId, now);
+              if (cancelDagRun && row.dagId() != null && row.airflowDagRunId() != null) {
+                outbox.ifPresent(
+                    tasks ->
+                        tasks.appendForJob(
+                            handle,
+                            OutboxTaskKind.CANCEL_JOB,
+                            jobId,
+                            new OutboxPayload.DagRun(row.dagId(), row.airflowDagRunId()),
+                            now));
+              }
+              return true;
+            });
+    if (moved) {
+      LOG.info("Job {} is now {} (reconcile: {})", jobId, target.value(), reason);
+    }
+    return moved;
+  }
+
+  /**
+   * A writeback that arrives after the reconcile loop ended the job's run: agreeing with it is the
+   * idempotent no-op of the writeback (answered before this is asked); an end that disagrees is a
+   * 409 naming the recorded outcome. {@code running} is a new run (the ended run's DAG run is over
+   * in Airflow) and is accepted.
+   */
+  private static void refuseDisagreeingLateWriteback(JobRow row, JobStatus target) {
+    boolean ending = target == JobStatus.COMPLETED || target == JobStatus.FAILED;
+    if (row.reconciledAt() != null && ending) {
+      throw new ConflictException(
+          "Job "
+              + row.jobId()
+              + " was ended as "
+              + row.status()
+              + " by the reconcile loop"
+              + (row.statusMessage() == null ? "" : " (" + row.statusMessage() + ")")
+              + "; this writeback ("
+              + target.value()
+              + ") came after it");
+    }
   }
 
   /**
@@ -450,7 +531,8 @@ public final class JobService {
         row.lastCompletedAt(),
         row.lastFailedAt(),
         row.isDeleted(),
-        row.deletedAt());
+        row.deletedAt(),
+        row.maxRunTimeSeconds());
   }
 
   private static NotFoundException notFound(UUID jobId) {

@@ -9,4 +9,5 @@ public record NewJob(
     String source,
     String destination,
     Map<String, Object> propertiesJson,
-    String schedule) {}
+    String schedule,
+    Integer maxRunTimeSeconds) {}
