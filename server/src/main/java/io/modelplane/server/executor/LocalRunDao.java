@@ -54,6 +54,11 @@ public interface LocalRunDao {
   @SqlQuery("SELECT * FROM local_runs WHERE dag_id = :dagId AND state = 'queued'")
   List<LocalRunRow> queuedOf(String dagId);
 
+  /** Whether the DAG has a run queued or running (its DAG's {@code max_active_runs=1}). */
+  @SqlQuery(
+      "SELECT COUNT(*) > 0 FROM local_runs WHERE dag_id = :dagId AND state IN ('queued', 'running')")
+  boolean hasActiveRun(String dagId);
+
   @SqlQuery("SELECT last_tick FROM local_schedules WHERE dag_id = :dagId")
   Optional<Instant> lastTick(String dagId);
 

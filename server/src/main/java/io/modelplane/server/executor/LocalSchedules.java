@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * fires from the next one). The last fired tick is stored per DAG and moved forward in a
  * compare-and-set, and the run id is unique per DAG: a tick fires at most once, across restarts
  * too. A stopped deployment does not fire; started again, it fires its latest tick once when it
- * missed any (like an unpaused DAG in Airflow).
+ * missed any (like an unpaused DAG in Airflow). As the rendered DAGs say {@code max_active_runs=1},
+ * no tick fires while a run of the DAG is queued or running: ticks do not pile up behind a slow
+ * run, and the latest one fires once it ended.
  */
 final class LocalSchedules {
   private static final Logger LOG = LoggerFactory.getLogger(LocalSchedules.class);
@@ -85,6 +87,11 @@ final class LocalSchedules {
       return;
     }
     if (!tick.isAfter(last.get())) {
+      return;
+    }
+    // max_active_runs=1, as in the rendered DAG: while a run of the DAG is queued or running, no
+    // tick fires and none piles up; once it ends, the latest tick fires (catchup=False).
+    if (jdbi.withExtension(LocalRunDao.class, dao -> dao.hasActiveRun(dagId))) {
       return;
     }
     String dagRunId = DagRunIds.scheduled(tick);

@@ -224,6 +224,40 @@ class LocalExecutorTest {
   }
 
   @Test
+  void ticksDoNotPileUpBehindARunningRunAndTheLatestFiresOnceItEnded() throws Exception {
+    DatabaseConfig database = TestDatabases.h2();
+    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z"));
+    ApiClient api = start(database, 2, clock);
+    Map<String, Object> request = deployment("busy");
+    request.put("schedule", "* * * * *");
+    api.post("/api/models/churn/deployments", request);
+    Await.until(
+        () -> api.get("/api/models/churn/deployments/busy").text("status"),
+        "active"::equals,
+        LIMIT);
+    Jdbi jdbi = jdbi(database);
+    Await.until(() -> lastTick(jdbi), Optional::isPresent, LIMIT);
+
+    clock.set(Instant.parse("2026-03-01T10:01:05Z"));
+    long slow = Await.until(fake::starts, s -> s.size() == 1, LIMIT).get(0);
+    // the 10:02 and 10:03 ticks come while the 10:01 run still runs (a free slot is left)
+    for (String at : List.of("2026-03-01T10:02:05Z", "2026-03-01T10:03:05Z")) {
+      clock.set(Instant.parse(at));
+      Thread.sleep(500); // several passes of the 50 ms poll
+    }
+    assertThat(runIds(jdbi)).containsExactly("scheduled__2026-03-01T10:01:00+00:00");
+
+    fake.release(slow, 0);
+    long latest = Await.until(fake::starts, s -> s.size() == 2, LIMIT).get(1);
+    assertThat(fake.args(latest)).contains("scheduled__2026-03-01T10:03:00+00:00");
+    fake.release(latest, 0);
+    Await.until(() -> runs(jdbi, "success"), n -> n == 2, LIMIT);
+    assertThat(runIds(jdbi))
+        .containsExactly(
+            "scheduled__2026-03-01T10:01:00+00:00", "scheduled__2026-03-01T10:03:00+00:00");
+  }
+
+  @Test
   void aStoppedDeploymentDoesNotFireAndArchiveDropsWhatIsQueued() {
     DatabaseConfig database = TestDatabases.h2();
     MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z"));
