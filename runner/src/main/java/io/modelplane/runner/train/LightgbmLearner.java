@@ -46,6 +46,11 @@ final class LightgbmLearner implements Learner {
             LightGBMRanker ranker = new LightGBMRanker();
             ranker.setGroupCol(InternalColumns.GROUP);
             ranker.setEvalAt(new int[] {10});
+            // The rows arrive partitioned by group already (Trainer). SynapseML's own repartition
+            // by the group column uses spark.sql.shuffle.partitions, which adaptive execution may
+            // coalesce below the task count it planned its network for: the fit then waits for a
+            // worker that never comes (until its 20-minute timeout).
+            ranker.setRepartitionByGroupingColumn(false);
             yield ranker;
           }
           default -> throw new IllegalArgumentException(problem.value());

@@ -69,6 +69,8 @@ public final class TrainingBenchmark {
         model.validationMetrics().getOrDefault(model.selectionMetric(), Double.NaN),
         peakRssMib());
     spark.stop();
+    // As RunnerMain does: SynapseML leaves a non-daemon thread pool behind that keeps the JVM up.
+    System.exit(0);
   }
 
   /** 20 numeric features; the label depends on the first five (plus noise). */
