@@ -142,43 +142,29 @@ public record ServerConfig(
 
   /** This configuration with another reconcile loop (tests shorten its silence). */
   public ServerConfig withReconcile(ReconcileConfig reconcile) {
-    return with(reconcile, metrics, executor);
+    return with(reconcile, metrics, executor, webhooks);
   }
 
   /** This configuration with other metrics settings. */
   public ServerConfig withMetrics(MetricsConfig metrics) {
-    return with(reconcile, metrics, executor);
+    return with(reconcile, metrics, executor, webhooks);
   }
 
   /** This configuration with another executor for triggered work. */
   public ServerConfig withExecutor(ExecutorConfig executor) {
-    return with(reconcile, metrics, executor);
+    return with(reconcile, metrics, executor, webhooks);
   }
 
   /** This configuration with other webhook settings. */
   public ServerConfig withWebhooks(WebhookConfig webhooks) {
-    return new ServerConfig(
-        bindAddress,
-        port,
-        platformPsk,
-        dataDir,
-        dagStore,
-        database,
-        airflow,
-        publicUrl,
-        templatesDir,
-        mlflow,
-        outbox,
-        oidc,
-        reconcile,
-        metrics,
-        dagExecutor,
-        executor,
-        webhooks);
+    return with(reconcile, metrics, executor, webhooks);
   }
 
   private ServerConfig with(
-      ReconcileConfig reconcile, MetricsConfig metrics, ExecutorConfig executor) {
+      ReconcileConfig reconcile,
+      MetricsConfig metrics,
+      ExecutorConfig executor,
+      WebhookConfig webhooks) {
     return new ServerConfig(
         bindAddress,
         port,
