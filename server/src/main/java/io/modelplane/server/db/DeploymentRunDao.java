@@ -113,13 +113,16 @@ public interface DeploymentRunDao extends SqlObject {
         ), feed AS (
             INSERT INTO platform_events
                 (event_type, subject_id, from_value, to_value, data, created_at)
-            SELECT 'deployment_run.status_changed', moved.run_id, cur.status, moved.status,
-                   CAST(json_build_object('deployment_id', moved.deployment_id,
-                       'run_id', moved.run_id, 'airflow_run_id', moved.airflow_run_id,
-                       'rows_scored', moved.rows_scored,
-                       'error_message', moved.error_message) AS VARCHAR(100000)),
+            SELECT 'deployment_run.status_changed', w.run_id, w.from_status, w.status,
+                   CAST(json_build_object('deployment_id', w.deployment_id,
+                       'run_id', w.run_id, 'airflow_run_id', w.airflow_run_id,
+                       'rows_scored', w.rows_scored,
+                       'error_message', w.error_message) AS VARCHAR(100000)),
                    CAST(:now AS TIMESTAMP WITH TIME ZONE)
-              FROM moved JOIN cur ON cur.run_id = moved.run_id
+              FROM (SELECT moved.*, cur.status AS from_status
+                      FROM moved JOIN cur ON cur.run_id = moved.run_id
+                    UNION ALL
+                    SELECT inserted.*, CAST(NULL AS VARCHAR(20)) FROM inserted) w
         )
         SELECT 'MOVED' AS outcome, cur.status AS previous_status, FALSE AS reconciled,
                moved.*

@@ -203,29 +203,15 @@ abstract class DeploymentApiContract {
     assertThat(lastRun.get("run_id").asText()).isEqualTo(first.text("run_id"));
     assertThat(lastRun.get("rows_scored").asLong()).isEqualTo(1234);
 
-    // Each move is in the feed (on PostgreSQL the platform's callback is one statement).
-    String runId = first.text("run_id");
-    List<JsonNode> moves =
-        Await.until(
-            () -> {
-              List<JsonNode> mine = new ArrayList<>();
-              api.get("/api/events?limit=1000&types=deployment_run.status_changed")
-                  .body()
-                  .get("items")
-                  .forEach(
-                      e -> {
-                        if (e.get("data").get("run_id").asText().equals(runId)) {
-                          mine.add(e.get("data"));
-                        }
-                      });
-              return mine;
-            },
-            list -> list.size() == 1,
-            WAIT);
-    assertThat(moves.get(0).get("from_status").asText()).isEqualTo("running");
-    assertThat(moves.get(0).get("to_status").asText()).isEqualTo("succeeded");
-    assertThat(moves.get(0).get("rows_scored").asLong()).isEqualTo(1234);
-    assertThat(moves.get(0).get("airflow_run_id").asText())
+    // The first sight and each move are in the feed (on PostgreSQL the platform's callback is
+    // one statement).
+    List<JsonNode> moves = runEvents(first.text("run_id"), 2);
+    assertThat(moves.get(0).get("from_status").isNull()).isTrue(); // first seen
+    assertThat(moves.get(0).get("to_status").asText()).isEqualTo("running");
+    assertThat(moves.get(1).get("from_status").asText()).isEqualTo("running");
+    assertThat(moves.get(1).get("to_status").asText()).isEqualTo("succeeded");
+    assertThat(moves.get(1).get("rows_scored").asLong()).isEqualTo(1234);
+    assertThat(moves.get(1).get("airflow_run_id").asText())
         .isEqualTo("scheduled__2026-11-23T03:00:00+00:00");
 
     ApiResponse again = api.post(deployment("callbacks") + "/runs", running);
@@ -357,6 +343,9 @@ abstract class DeploymentApiContract {
     assertThat(different.body().get("detail").get(0).get("loc").toString())
         .isEqualTo("[\"header\",\"Idempotency-Key\"]");
     String dagRunId = first.text("airflow_run_id");
+    List<JsonNode> queued = runEvents(first.text("run_id"), 1);
+    assertThat(queued.get(0).get("from_status").isNull()).isTrue();
+    assertThat(queued.get(0).get("to_status").asText()).isEqualTo("queued");
     Await.until(
         () ->
             airflow.findAll(postRequestedFor(urlPathMatching("/api/v2/dags/[^/]+/dagRuns"))).size(),
@@ -636,6 +625,26 @@ abstract class DeploymentApiContract {
   private JsonNode awaitStatus(String name, String status) {
     return Await.until(
         () -> api.get(deployment(name)).body(), d -> status.equals(d.get("status").asText()), WAIT);
+  }
+
+  /** The feed's {@code data} of a run's events, once there are {@code count} of them. */
+  private List<JsonNode> runEvents(String runId, int count) {
+    return Await.until(
+        () -> {
+          List<JsonNode> mine = new ArrayList<>();
+          api.get("/api/events?limit=1000&types=deployment_run.status_changed")
+              .body()
+              .get("items")
+              .forEach(
+                  e -> {
+                    if (e.get("data").get("run_id").asText().equals(runId)) {
+                      mine.add(e.get("data"));
+                    }
+                  });
+          return mine;
+        },
+        list -> list.size() == count,
+        WAIT);
   }
 
   private void aliasPointsAt(String version) {

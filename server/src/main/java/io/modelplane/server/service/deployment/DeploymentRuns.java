@@ -26,6 +26,7 @@ import io.modelplane.server.service.RunRequest;
 import io.modelplane.server.service.RunStatus;
 import io.modelplane.server.service.TableRef;
 import io.modelplane.server.service.UnavailableException;
+import io.modelplane.server.service.events.EventLog;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
@@ -184,6 +185,16 @@ public final class DeploymentRuns {
                             request.target() != null,
                             request.settings() == null ? null : rows.toJson(request.settings())));
                     dao.updateLastRun(locked.deploymentId(), runId, at);
+                    EventLog.deploymentRunStatusChanged(
+                        handle,
+                        locked.deploymentId(),
+                        runId,
+                        airflowRunId,
+                        null,
+                        RunStatus.QUEUED.value(),
+                        null,
+                        null,
+                        at);
                     Map<String, Object> conf = new LinkedHashMap<>();
                     conf.put("run_id", runId.toString());
                     conf.put("snapshot_id", snapshot);
@@ -369,6 +380,10 @@ public final class DeploymentRuns {
                         models.apply(dao, locked, alias, caller.name(), at);
                     UUID id = UUID.randomUUID();
                     RunStatus status = callback.status();
+                    String error =
+                        status == RunStatus.FAILED
+                            ? ErrorMessages.truncate(callback.errorMessage())
+                            : null;
                     runs.insert(
                         new DeploymentRunRow(
                             id,
@@ -376,9 +391,7 @@ public final class DeploymentRuns {
                             callback.airflowRunId(),
                             status.value(),
                             callback.rowsScored(),
-                            status == RunStatus.FAILED
-                                ? ErrorMessages.truncate(callback.errorMessage())
-                                : null,
+                            error,
                             version.version(),
                             locked.snapshotId(),
                             null,
@@ -394,6 +407,16 @@ public final class DeploymentRuns {
                             false,
                             null));
                     dao.updateLastRun(locked.deploymentId(), id, at);
+                    EventLog.deploymentRunStatusChanged(
+                        handle,
+                        locked.deploymentId(),
+                        id,
+                        callback.airflowRunId(),
+                        null,
+                        status.value(),
+                        callback.rowsScored(),
+                        error,
+                        at);
                     return new Outcome(id, version.moved());
                   }
                   DeploymentRunRow run = existing.get();
