@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.EmptyHandling;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
@@ -206,7 +207,7 @@ public interface DeploymentRunDao extends SqlObject {
         .bind("modelName", modelName)
         .bind("liveName", liveName)
         .bind("airflowRunId", airflowRunId)
-        .bindList("fromStatuses", fromStatuses)
+        .bindList(EmptyHandling.NULL_KEYWORD, "fromStatuses", fromStatuses)
         .bind("toStatus", toStatus)
         .bind("rowsScored", rowsScored)
         .bind("errorMessage", errorMessage)

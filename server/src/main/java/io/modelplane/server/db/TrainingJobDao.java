@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.EmptyHandling;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.BindList;
@@ -171,7 +172,7 @@ public interface TrainingJobDao extends SqlObject {
              WHERE NOT EXISTS (SELECT 1 FROM moved)
             """)
         .bind("jobId", jobId)
-        .bindList("fromStatuses", fromStatuses)
+        .bindList(EmptyHandling.NULL_KEYWORD, "fromStatuses", fromStatuses)
         .bind("toStatus", toStatus)
         .bind("mlflowRunId", mlflowRunId)
         .bind("registeredModelName", registeredModelName)

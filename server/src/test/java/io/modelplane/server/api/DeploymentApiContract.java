@@ -217,6 +217,12 @@ abstract class DeploymentApiContract {
     ApiResponse again = api.post(deployment("callbacks") + "/runs", running);
     assertThat(again.status()).isEqualTo(409);
     assertThat(again.text("error")).contains("is succeeded");
+    // no status moves back to queued (an empty set of sources, in one statement on PostgreSQL)
+    ApiResponse requeued =
+        api.post(
+            deployment("callbacks") + "/runs",
+            Map.of("airflow_run_id", "scheduled__2026-11-23T03:00:00+00:00", "status", "queued"));
+    assertThat(requeued.status()).as(requeued.rawBody()).isEqualTo(409);
 
     api.post(
         deployment("callbacks") + "/runs",
