@@ -35,44 +35,6 @@ public record ServerConfig(
     ExecutorConfig executor,
     WebhookConfig webhooks) {
 
-  /** The configuration of earlier versions: webhooks with their defaults. */
-  public ServerConfig(
-      String bindAddress,
-      int port,
-      String platformPsk,
-      Path dataDir,
-      DagStoreConfig dagStore,
-      DatabaseConfig database,
-      Optional<AirflowConfig> airflow,
-      URI publicUrl,
-      Optional<Path> templatesDir,
-      Optional<MlflowConfig> mlflow,
-      OutboxConfig outbox,
-      Optional<OidcConfig> oidc,
-      ReconcileConfig reconcile,
-      MetricsConfig metrics,
-      DagExecutorConfig dagExecutor,
-      ExecutorConfig executor) {
-    this(
-        bindAddress,
-        port,
-        platformPsk,
-        dataDir,
-        dagStore,
-        database,
-        airflow,
-        publicUrl,
-        templatesDir,
-        mlflow,
-        outbox,
-        oidc,
-        reconcile,
-        metrics,
-        dagExecutor,
-        executor,
-        WebhookConfig.defaults());
-  }
-
   /**
    * The configuration of earlier versions: the reconcile loop's defaults, metrics on the API's port
    * without credentials, DAG tasks as subprocesses.
@@ -137,7 +99,8 @@ public record ServerConfig(
         ReconcileConfig.defaults(),
         new MetricsConfig(true, false, java.util.OptionalInt.empty()),
         DagExecutorConfig.subprocess(),
-        executor);
+        executor,
+        WebhookConfig.defaults());
   }
 
   /** This configuration with another reconcile loop (tests shorten its silence). */

@@ -69,20 +69,7 @@ public final class TestServer implements AutoCloseable {
 
   /** {@code config} with another executor (the contract tests run without one: {@code none}). */
   public static ServerConfig withExecutor(ServerConfig config, ExecutorConfig executor) {
-    return new ServerConfig(
-        config.bindAddress(),
-        config.port(),
-        config.platformPsk(),
-        config.dataDir(),
-        config.dagStore(),
-        config.database(),
-        config.airflow(),
-        config.publicUrl(),
-        config.templatesDir(),
-        config.mlflow(),
-        config.outbox(),
-        config.oidc(),
-        executor);
+    return config.withExecutor(executor);
   }
 
   public static ServerConfig config(DatabaseConfig database, Optional<AirflowConfig> airflow) {
