@@ -21,6 +21,7 @@ import io.modelplane.server.reconcile.ReconcileLoop;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,7 +98,7 @@ abstract class MaxRunTimeApiContract {
   void aDeploymentRunPastItsMaximumRunTimeFailsAndItsDagRunIsMarkedFailed() {
     String model = "maxrt-" + UUID.randomUUID().toString().substring(0, 8);
     String deployment = "/api/models/" + model + "/deployments/nightly";
-    Map<String, Object> request = deploymentRequest(model);
+    Map<String, Object> request = SampleRequests.deployment(model);
     request.put("max_run_time_seconds", 120);
     ApiResponse created = api.post("/api/models/" + model + "/deployments", request);
     assertThat(created.status()).as(created.rawBody()).isEqualTo(201);
@@ -143,13 +144,13 @@ abstract class MaxRunTimeApiContract {
   void theMaximumIsPatchedAndClearedAndBoundedByTheContract() {
     String model = "maxrt-" + UUID.randomUUID().toString().substring(0, 8);
     String deployments = "/api/models/" + model + "/deployments";
-    Map<String, Object> tooShort = deploymentRequest(model);
+    Map<String, Object> tooShort = SampleRequests.deployment(model);
     tooShort.put("max_run_time_seconds", 59);
     assertProblem(api.post(deployments, tooShort), "[\"body\",\"max_run_time_seconds\"]");
-    Map<String, Object> tooLong = deploymentRequest(model);
+    Map<String, Object> tooLong = SampleRequests.deployment(model);
     tooLong.put("max_run_time_seconds", 604801);
     assertProblem(api.post(deployments, tooLong), "[\"body\",\"max_run_time_seconds\"]");
-    Map<String, Object> training = trainingJob("bounded");
+    Map<String, Object> training = SampleRequests.trainingJob("bounded");
     training.put("max_run_time_seconds", 0);
     assertProblem(
         api.post("/api/automl/train/jobs", training), "[\"body\",\"max_run_time_seconds\"]");
@@ -157,7 +158,7 @@ abstract class MaxRunTimeApiContract {
     job.put("max_run_time_seconds", 604801);
     assertProblem(api.post("/api/jobs", job), "[\"body\",\"max_run_time_seconds\"]");
 
-    Map<String, Object> atLimit = deploymentRequest(model);
+    Map<String, Object> atLimit = SampleRequests.deployment(model);
     atLimit.put("max_run_time_seconds", 604800);
     assertThat(api.post(deployments, atLimit).status()).isEqualTo(201);
     String deployment = deployments + "/nightly";
@@ -176,7 +177,7 @@ abstract class MaxRunTimeApiContract {
 
   @Test
   void aTrainingJobPastItsMaximumRunTimeFailsAndItsDagRunIsMarkedFailed() {
-    Map<String, Object> request = trainingJob("slow");
+    Map<String, Object> request = SampleRequests.trainingJob("slow");
     request.put("max_run_time_seconds", 300);
     JsonNode job = api.post("/api/automl/train/jobs", request).body();
     assertThat(job.get("max_run_time_seconds").asInt()).isEqualTo(300);
@@ -289,29 +290,6 @@ abstract class MaxRunTimeApiContract {
     body.put("job_name", name + "-" + UUID.randomUUID().toString().substring(0, 8));
     body.put("properties_json", Map.of("dag_id", "existing_dag"));
     return body;
-  }
-
-  private static Map<String, Object> trainingJob(String name) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", name + "-" + UUID.randomUUID().toString().substring(0, 8));
-    body.put("domain", "crm");
-    body.put("owner", "ana");
-    body.put("source_table", "crm.customers");
-    body.put("problem_type", "binary_classification");
-    body.put("label_column", "churned");
-    return body;
-  }
-
-  private static Map<String, Object> deploymentRequest(String model) {
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("name", "nightly");
-    request.put("model", Map.of("model_name", model, "model_version", "3"));
-    request.put("source", Map.of("schema", "crm", "table", "customers"));
-    request.put("target", Map.of("schema", "crm", "table", "predictions"));
-    request.put("entity_columns", List.of("customer_id"));
-    request.put("domain", "crm");
-    request.put("owner", "ana");
-    return request;
   }
 
   /** A clock the test moves forward. */

@@ -18,10 +18,9 @@ import io.modelplane.server.config.ReconcileConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestServer;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -83,7 +82,7 @@ abstract class ReconcileApiContract {
 
   @Test
   void aTrainingJobWhoseWorkerDiedEndsAsAirflowReportsWithTheReconcileReason() {
-    JsonNode job = api.post("/api/automl/train/jobs", trainingJob("died")).body();
+    JsonNode job = api.post("/api/automl/train/jobs", SampleRequests.trainingJob("died")).body();
     String id = job.get("job_id").asText();
     assertThat(writeback(id, "running").status()).isEqualTo(200);
     airflow.stubFor(
@@ -118,7 +117,7 @@ abstract class ReconcileApiContract {
 
   @Test
   void aTrainingJobAirflowDoesNotKnowFailsAfterTheGracePeriod() {
-    JsonNode job = api.post("/api/automl/train/jobs", trainingJob("unknown")).body();
+    JsonNode job = api.post("/api/automl/train/jobs", SampleRequests.trainingJob("unknown")).body();
     String id = job.get("job_id").asText();
     airflow.stubFor(
         get(urlPathMatching(
@@ -147,7 +146,9 @@ abstract class ReconcileApiContract {
   void aDeploymentRunWithoutCallbacksEndsAsAirflowReportsAndLateCallbacksAreJudged() {
     String model = "reconcile-" + UUID.randomUUID().toString().substring(0, 8);
     String deployment = "/api/models/" + model + "/deployments/nightly";
-    assertThat(api.post("/api/models/" + model + "/deployments", deploymentRequest(model)).status())
+    assertThat(
+            api.post("/api/models/" + model + "/deployments", SampleRequests.deployment(model))
+                .status())
         .isEqualTo(201);
     Await.until(() -> api.get(deployment), r -> "active".equals(r.text("status")), WAIT);
     ApiResponse queued = api.post(deployment + "/trigger", null);
@@ -179,28 +180,5 @@ abstract class ReconcileApiContract {
 
   private ApiResponse callback(String deployment, String airflowRunId, String status) {
     return api.post(deployment + "/runs", Map.of("airflow_run_id", airflowRunId, "status", status));
-  }
-
-  private static Map<String, Object> trainingJob(String name) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", name + "-" + UUID.randomUUID().toString().substring(0, 8));
-    body.put("domain", "crm");
-    body.put("owner", "ana");
-    body.put("source_table", "crm.customers");
-    body.put("problem_type", "binary_classification");
-    body.put("label_column", "churned");
-    return body;
-  }
-
-  private static Map<String, Object> deploymentRequest(String model) {
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("name", "nightly");
-    request.put("model", Map.of("model_name", model, "model_version", "3"));
-    request.put("source", Map.of("schema", "crm", "table", "customers"));
-    request.put("target", Map.of("schema", "crm", "table", "predictions"));
-    request.put("entity_columns", List.of("customer_id"));
-    request.put("domain", "crm");
-    request.put("owner", "ana");
-    return request;
   }
 }
