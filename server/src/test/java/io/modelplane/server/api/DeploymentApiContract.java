@@ -1,32 +1,28 @@
 package io.modelplane.server.api;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
 import io.modelplane.server.support.Python;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.server.support.WireMockAirflow;
+import io.modelplane.server.support.WireMockMlflow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,8 +46,8 @@ import org.junit.jupiter.api.TestInstance;
 abstract class DeploymentApiContract {
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final WireMockServer airflow = new WireMockServer(options().dynamicPort());
-  private final WireMockServer mlflow = new WireMockServer(options().dynamicPort());
+  private final WireMockAirflow airflow = new WireMockAirflow();
+  private final WireMockMlflow mlflow = new WireMockMlflow();
   private TestServer server;
   private ApiClient api;
   private String model;
@@ -64,9 +60,7 @@ abstract class DeploymentApiContract {
     mlflow.start();
     server =
         TestServer.start(
-            databaseConfig(),
-            Optional.of(TestServer.airflow(airflow.baseUrl(), AirflowApiVersion.V2)),
-            Optional.of(TestServer.mlflow(mlflow.baseUrl())));
+            databaseConfig(), Optional.of(airflow.config()), Optional.of(mlflow.config()));
     api = server.client();
   }
 
@@ -80,37 +74,8 @@ abstract class DeploymentApiContract {
   @BeforeEach
   void stubs() {
     model = "churn-" + UUID.randomUUID().toString().substring(0, 8);
-    airflow.resetAll();
-    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
-    airflow.stubFor(patch(urlPathMatching("/api/v2/dags/[^/]+")).willReturn(okJson("{}")));
-    airflow.stubFor(
-        post(urlPathMatching("/api/v2/dags/[^/]+/dagRuns"))
-            .willReturn(okJson("{\"state\":\"queued\"}")));
-    airflow.stubFor(
-        patch(urlPathMatching("/api/v2/dags/[^/]+/dagRuns/[^/]+")).willReturn(okJson("{}")));
-    airflow.stubFor(
-        delete(urlPathMatching("/api/v2/dags/[^/]+")).willReturn(aResponse().withStatus(204)));
-    mlflow.resetAll();
-    mlflow.stubFor(
-        get(urlPathEqualTo("/api/2.0/mlflow/model-versions/get"))
-            .atPriority(10)
-            .willReturn(
-                aResponse()
-                    .withStatus(404)
-                    .withBody("{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\"}")));
-    for (String version : List.of("3", "4")) {
-      mlflow.stubFor(
-          get(urlEqualTo(
-                  "/api/2.0/mlflow/model-versions/get?name=" + model + "&version=" + version))
-              .atPriority(1)
-              .willReturn(
-                  okJson(
-                      "{\"model_version\":{\"name\":\""
-                          + model
-                          + "\",\"version\":\""
-                          + version
-                          + "\"}}")));
-    }
+    airflow.resetToTokenPauseAndTrigger().answerDagRunUpdates().answerDagDeletes();
+    mlflow.resetToNoVersions().withVersions(model, "3", "4");
     aliasPointsAt("3");
   }
 
@@ -654,15 +619,7 @@ abstract class DeploymentApiContract {
   }
 
   private void aliasPointsAt(String version) {
-    mlflow.stubFor(
-        get(urlEqualTo("/api/2.0/mlflow/registered-models/alias?name=" + model + "&alias=champion"))
-            .willReturn(
-                okJson(
-                    "{\"model_version\":{\"name\":\""
-                        + model
-                        + "\",\"version\":\""
-                        + version
-                        + "\",\"aliases\":[\"champion\"]}}")));
+    mlflow.withAlias(model, "champion", version);
   }
 
   private static void assertProblem(ApiResponse response, String loc) {
@@ -712,14 +669,5 @@ abstract class DeploymentApiContract {
 
   private String deployment(String name) {
     return deployments() + "/" + name;
-  }
-
-  /** What Airflow's {@code POST /auth/token} answers: 201 with the token. */
-  static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder airflowToken(
-      String token) {
-    return aResponse()
-        .withStatus(201)
-        .withHeader("Content-Type", "application/json")
-        .withBody("{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\"}");
   }
 }

@@ -2,24 +2,19 @@ package io.modelplane.server.api;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
 import io.modelplane.server.support.Python;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.server.support.WireMockAirflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,7 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JobApiContract {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private final WireMockServer airflow = new WireMockServer(options().dynamicPort());
+  private final WireMockAirflow airflow = new WireMockAirflow();
   private TestServer server;
   private ApiClient api;
 
@@ -51,10 +46,7 @@ abstract class JobApiContract {
   @BeforeAll
   void start() {
     airflow.start();
-    server =
-        TestServer.start(
-            databaseConfig(),
-            Optional.of(TestServer.airflow(airflow.baseUrl(), AirflowApiVersion.V2)));
+    server = TestServer.start(databaseConfig(), Optional.of(airflow.config()));
     api = server.client();
   }
 
@@ -66,12 +58,7 @@ abstract class JobApiContract {
 
   @BeforeEach
   void stubs() {
-    airflow.resetAll();
-    airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
-    airflow.stubFor(patch(urlPathMatching("/api/v2/dags/[^/]+")).willReturn(okJson("{}")));
-    airflow.stubFor(
-        post(urlPathMatching("/api/v2/dags/[^/]+/dagRuns"))
-            .willReturn(okJson("{\"state\":\"queued\"}")));
+    airflow.resetToTokenPauseAndTrigger();
   }
 
   @Test

@@ -3,18 +3,13 @@ package io.modelplane.server.api;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.modelplane.server.ModelplaneServer;
-import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.config.ReconcileConfig;
 import io.modelplane.server.reconcile.ReconcileLoop;
@@ -23,6 +18,7 @@ import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
 import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.server.support.WireMockAirflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +47,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class MaxRunTimeApiContract {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private final WireMockServer airflow = new WireMockServer(options().dynamicPort());
+  private final WireMockAirflow airflow = new WireMockAirflow();
   private final MovableClock clock = new MovableClock(Instant.parse("2026-05-01T08:00:00Z"));
   private ModelplaneServer server;
   private ApiClient api;
@@ -63,9 +59,7 @@ abstract class MaxRunTimeApiContract {
     airflow.start();
     server =
         ModelplaneServer.start(
-            TestServer.config(
-                    databaseConfig(),
-                    Optional.of(TestServer.airflow(airflow.baseUrl(), AirflowApiVersion.V2)))
+            TestServer.config(databaseConfig(), Optional.of(airflow.config()))
                 .withReconcile(
                     new ReconcileConfig(
                         Duration.ofSeconds(300), Duration.ofSeconds(300), Duration.ofHours(1))),
@@ -81,17 +75,7 @@ abstract class MaxRunTimeApiContract {
 
   @BeforeEach
   void stubs() {
-    airflow.resetAll();
-    airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
-    airflow.stubFor(patch(urlPathMatching("/api/v2/dags/[^/]+")).willReturn(okJson("{}")));
-    airflow.stubFor(
-        patch(urlPathMatching("/api/v2/dags/[^/]+/dagRuns/[^/]+")).willReturn(okJson("{}")));
-    airflow.stubFor(
-        post(urlPathMatching("/api/v2/dags/[^/]+/dagRuns"))
-            .willReturn(okJson("{\"state\":\"queued\"}")));
-    airflow.stubFor(
-        get(urlPathMatching("/api/v2/dags/[^/]+/dagRuns/[^/]+"))
-            .willReturn(okJson("{\"state\":\"running\"}")));
+    airflow.resetToTokenPauseAndTrigger().answerDagRunUpdates().answerDagRunsAs("running");
   }
 
   @Test

@@ -4,25 +4,21 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.patch;
 import static com.github.tomakehurst.wiremock.client.WireMock.patchRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.server.support.WireMockAirflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -50,7 +46,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OutboxApiContract {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private final WireMockServer airflow = new WireMockServer(options().dynamicPort());
+  private final WireMockAirflow airflow = new WireMockAirflow();
   private TestServer server;
   private ApiClient api;
   private Jdbi db;
@@ -62,9 +58,7 @@ abstract class OutboxApiContract {
   void start() {
     airflow.start();
     DatabaseConfig database = databaseConfig();
-    server =
-        TestServer.start(
-            database, Optional.of(TestServer.airflow(airflow.baseUrl(), AirflowApiVersion.V2)));
+    server = TestServer.start(database, Optional.of(airflow.config()));
     api = server.client();
     db = Jdbi.create(database.url(), database.user(), database.password());
   }
@@ -78,16 +72,7 @@ abstract class OutboxApiContract {
   @BeforeEach
   void stubs() {
     model = "outbox-" + UUID.randomUUID().toString().substring(0, 8);
-    airflow.resetAll();
-    airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
-    airflow.stubFor(patch(urlPathMatching("/api/v2/dags/[^/]+")).willReturn(okJson("{}")));
-    airflow.stubFor(
-        post(urlPathMatching("/api/v2/dags/[^/]+/dagRuns"))
-            .willReturn(okJson("{\"state\":\"queued\"}")));
-    airflow.stubFor(
-        patch(urlPathMatching("/api/v2/dags/[^/]+/dagRuns/[^/]+")).willReturn(okJson("{}")));
-    airflow.stubFor(
-        delete(urlPathMatching("/api/v2/dags/[^/]+")).willReturn(aResponse().withStatus(204)));
+    airflow.resetToTokenPauseAndTrigger().answerDagRunUpdates().answerDagDeletes();
   }
 
   @Test

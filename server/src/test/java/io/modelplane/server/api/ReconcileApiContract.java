@@ -3,16 +3,11 @@ package io.modelplane.server.api;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.patch;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.config.ReconcileConfig;
 import io.modelplane.server.support.ApiClient;
@@ -20,6 +15,7 @@ import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
 import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.server.support.WireMockAirflow;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ReconcileApiContract {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private final WireMockServer airflow = new WireMockServer(options().dynamicPort());
+  private final WireMockAirflow airflow = new WireMockAirflow();
   private TestServer server;
   private ApiClient api;
 
@@ -51,9 +47,7 @@ abstract class ReconcileApiContract {
     airflow.start();
     server =
         TestServer.start(
-            TestServer.config(
-                    databaseConfig(),
-                    Optional.of(TestServer.airflow(airflow.baseUrl(), AirflowApiVersion.V2)))
+            TestServer.config(databaseConfig(), Optional.of(airflow.config()))
                 .withReconcile(
                     new ReconcileConfig(
                         Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMillis(100))));
@@ -68,16 +62,8 @@ abstract class ReconcileApiContract {
 
   @BeforeEach
   void stubs() {
-    airflow.resetAll();
-    airflow.stubFor(post("/auth/token").willReturn(okJson("{\"access_token\":\"t\"}")));
-    airflow.stubFor(patch(urlPathMatching("/api/v2/dags/[^/]+")).willReturn(okJson("{}")));
-    airflow.stubFor(
-        post(urlPathMatching("/api/v2/dags/[^/]+/dagRuns"))
-            .willReturn(okJson("{\"state\":\"queued\"}")));
     // Unless a test says otherwise, Airflow runs everything forever.
-    airflow.stubFor(
-        get(urlPathMatching("/api/v2/dags/[^/]+/dagRuns/[^/]+"))
-            .willReturn(okJson("{\"state\":\"running\"}")));
+    airflow.resetToTokenPauseAndTrigger().answerDagRunsAs("running");
   }
 
   @Test

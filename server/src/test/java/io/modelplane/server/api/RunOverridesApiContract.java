@@ -1,26 +1,18 @@
 package io.modelplane.server.api;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
-import static com.github.tomakehurst.wiremock.client.WireMock.patch;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.server.support.WireMockAirflow;
+import io.modelplane.server.support.WireMockMlflow;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,8 +36,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RunOverridesApiContract {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private final WireMockServer airflow = new WireMockServer(options().dynamicPort());
-  private final WireMockServer mlflow = new WireMockServer(options().dynamicPort());
+  private final WireMockAirflow airflow = new WireMockAirflow();
+  private final WireMockMlflow mlflow = new WireMockMlflow();
   private TestServer server;
   private ApiClient api;
   private String model;
@@ -58,9 +50,7 @@ abstract class RunOverridesApiContract {
     mlflow.start();
     server =
         TestServer.start(
-            databaseConfig(),
-            Optional.of(TestServer.airflow(airflow.baseUrl(), AirflowApiVersion.V2)),
-            Optional.of(TestServer.mlflow(mlflow.baseUrl())));
+            databaseConfig(), Optional.of(airflow.config()), Optional.of(mlflow.config()));
     api = server.client();
   }
 
@@ -74,42 +64,8 @@ abstract class RunOverridesApiContract {
   @BeforeEach
   void stubs() {
     model = "runs-" + UUID.randomUUID().toString().substring(0, 8);
-    airflow.resetAll();
-    airflow.stubFor(
-        post("/auth/token")
-            .willReturn(
-                aResponse()
-                    .withStatus(201)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"access_token\":\"t\",\"token_type\":\"bearer\"}")));
-    airflow.stubFor(patch(urlPathMatching("/api/v2/dags/[^/]+")).willReturn(okJson("{}")));
-    airflow.stubFor(
-        post(urlPathMatching("/api/v2/dags/[^/]+/dagRuns"))
-            .willReturn(okJson("{\"state\":\"queued\"}")));
-    airflow.stubFor(
-        get(urlPathMatching("/api/v2/dags/[^/]+/dagRuns/[^/]+"))
-            .willReturn(okJson("{\"state\":\"running\"}")));
-    mlflow.resetAll();
-    mlflow.stubFor(
-        get(urlPathEqualTo("/api/2.0/mlflow/model-versions/get"))
-            .atPriority(10)
-            .willReturn(
-                aResponse()
-                    .withStatus(404)
-                    .withBody("{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\"}")));
-    for (String version : List.of("3", "7")) {
-      mlflow.stubFor(
-          get(urlEqualTo(
-                  "/api/2.0/mlflow/model-versions/get?name=" + model + "&version=" + version))
-              .atPriority(1)
-              .willReturn(
-                  okJson(
-                      "{\"model_version\":{\"name\":\""
-                          + model
-                          + "\",\"version\":\""
-                          + version
-                          + "\"}}")));
-    }
+    airflow.resetToTokenPauseAndTrigger().answerDagRunsAs("running");
+    mlflow.resetToNoVersions().withVersions(model, "3", "7");
   }
 
   @Test

@@ -12,11 +12,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.support.ApiClient;
@@ -24,6 +22,7 @@ import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.server.support.WireMockAirflow;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -40,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class AirflowTriggerTest {
   private static final String JOBS = "/api/automl/train/jobs";
-  private final WireMockServer airflow = new WireMockServer(options().dynamicPort());
+  private final WireMockAirflow airflow = new WireMockAirflow();
   private TestServer server;
 
   @AfterEach
@@ -62,7 +61,7 @@ class AirflowTriggerTest {
   @Test
   void createWithTriggerNowSendsExactlyOneV2DagRunRequestWithASessionToken() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(post("/auth/token").willReturn(airflowToken("jwt-from-airflow")));
+    airflow.stubFor(post("/auth/token").willReturn(WireMockAirflow.token("jwt-from-airflow")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(okJson("{\"state\":\"queued\"}")));
@@ -132,7 +131,7 @@ class AirflowTriggerTest {
   @Test
   void anAirflowErrorLeavesTheJobReadyWithTheMessageAndItCanBeTriggeredAgain() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
+    airflow.stubFor(post("/auth/token").willReturn(WireMockAirflow.token("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(
@@ -155,7 +154,7 @@ class AirflowTriggerTest {
         .containsExactly("null→ready", "ready→queued", "queued→ready");
 
     airflow.resetMappings();
-    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
+    airflow.stubFor(post("/auth/token").willReturn(WireMockAirflow.token("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(okJson("{\"state\":\"queued\"}")));
@@ -175,7 +174,7 @@ class AirflowTriggerTest {
   @Test
   void aRunThatAirflowAlreadyHasCountsAsTriggered() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
+    airflow.stubFor(post("/auth/token").willReturn(WireMockAirflow.token("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(
@@ -200,13 +199,13 @@ class AirflowTriggerTest {
         post("/auth/token")
             .inScenario("token")
             .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
-            .willReturn(airflowToken("old"))
+            .willReturn(WireMockAirflow.token("old"))
             .willSetStateTo("renewed"));
     airflow.stubFor(
         post("/auth/token")
             .inScenario("token")
             .whenScenarioStateIs("renewed")
-            .willReturn(airflowToken("new")));
+            .willReturn(WireMockAirflow.token("new")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .withHeader("Authorization", equalTo("Bearer old"))
@@ -231,13 +230,13 @@ class AirflowTriggerTest {
         post("/auth/token")
             .inScenario("restart")
             .whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
-            .willReturn(airflowToken("signed-before-restart"))
+            .willReturn(WireMockAirflow.token("signed-before-restart"))
             .willSetStateTo("restarted"));
     airflow.stubFor(
         post("/auth/token")
             .inScenario("restart")
             .whenScenarioStateIs("restarted")
-            .willReturn(airflowToken("signed-after-restart")));
+            .willReturn(WireMockAirflow.token("signed-after-restart")));
     // What Airflow 3's JWT validator answers for a token signed with a key it no longer has.
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
@@ -271,7 +270,7 @@ class AirflowTriggerTest {
   @Test
   void aForbiddenThatIsNotAboutTheTokenIsNotRetriedWithANewOne() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
+    airflow.stubFor(post("/auth/token").willReturn(WireMockAirflow.token("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(
@@ -294,7 +293,7 @@ class AirflowTriggerTest {
   @Test
   void bulkStatusReconcilesWithTheDagRunStateAirflowReports() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
+    airflow.stubFor(post("/auth/token").willReturn(WireMockAirflow.token("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(okJson("{\"state\":\"queued\"}")));
@@ -344,7 +343,7 @@ class AirflowTriggerTest {
   @Test
   void cancellingAQueuedJobMarksItsDagRunFailedInAirflow() {
     ApiClient api = start(AirflowApiVersion.V2);
-    airflow.stubFor(post("/auth/token").willReturn(airflowToken("t")));
+    airflow.stubFor(post("/auth/token").willReturn(WireMockAirflow.token("t")));
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(okJson("{\"state\":\"queued\"}")));
@@ -443,14 +442,5 @@ class AirflowTriggerTest {
     request.put("label_column", "ltv");
     request.put("trigger_now", triggerNow);
     return request;
-  }
-
-  /** What Airflow's {@code POST /auth/token} answers: 201 with the token. */
-  static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder airflowToken(
-      String token) {
-    return aResponse()
-        .withStatus(201)
-        .withHeader("Content-Type", "application/json")
-        .withBody("{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\"}");
   }
 }

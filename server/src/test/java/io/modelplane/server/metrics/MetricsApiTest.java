@@ -1,13 +1,10 @@
 package io.modelplane.server.metrics;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.modelplane.server.config.AirflowApiVersion;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.config.MetricsConfig;
@@ -17,6 +14,7 @@ import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
+import io.modelplane.server.support.WireMockAirflow;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +38,7 @@ class MetricsApiTest {
   private static final Pattern UUID_IN_LABEL =
       Pattern.compile("\"[^\"]*[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
-  private final WireMockServer airflow = new WireMockServer(options().dynamicPort());
+  private final WireMockAirflow airflow = new WireMockAirflow();
   private TestServer server;
 
   @AfterEach
@@ -68,13 +66,7 @@ class MetricsApiTest {
     airflow.stubFor(
         post(urlPathMatching("/api/v2/dags/.*/dagRuns"))
             .willReturn(okJson("{\"state\":\"queued\"}")));
-    airflow.stubFor(
-        post("/auth/token")
-            .willReturn(
-                aResponse()
-                    .withStatus(201)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"access_token\":\"t\",\"token_type\":\"bearer\"}")));
+    airflow.stubFor(post("/auth/token").willReturn(WireMockAirflow.token("t")));
     server =
         TestServer.start(
             database, Optional.of(TestServer.airflow(airflow.baseUrl(), AirflowApiVersion.V2)));
