@@ -15,6 +15,9 @@ import org.jdbi.v3.core.Handle;
  * DeploymentTransitions}, {@code TrainingJobService.recordEvent}, {@code JobService.move}, {@code
  * ModelResolver.apply}). Everything after that (sequencing, fan-out to subscriptions, HTTP) is
  * asynchronous, done by the dispatcher and the delivery worker.
+ *
+ * <p>Each kind of event is one row of the same recipe: its type, its subject, the statuses (or
+ * versions) it moves between, and its {@code data} as the named fields in the order given.
  */
 public final class EventLog {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,11 +39,7 @@ public final class EventLog {
 
   /** The {@code data} of a training job's event, without the statuses (kept in their columns). */
   public static String trainingJobData(UUID jobId, String actor, String reason) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("job_id", jobId.toString());
-    data.put("actor", actor);
-    data.put("reason", reason);
-    return json(data);
+    return data("job_id", jobId, "actor", actor, "reason", reason);
   }
 
   /** A status change of a deployment. */
@@ -54,13 +53,14 @@ public final class EventLog {
       String actor,
       String reason,
       Instant at) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("deployment_id", deploymentId.toString());
-    data.put("model", model);
-    data.put("name", name);
-    data.put("actor", actor);
-    data.put("reason", reason);
-    append(handle, EventType.DEPLOYMENT_STATUS_CHANGED, deploymentId, from, to, json(data), at);
+    String data =
+        data(
+            "deployment_id", deploymentId,
+            "model", model,
+            "name", name,
+            "actor", actor,
+            "reason", reason);
+    append(handle, EventType.DEPLOYMENT_STATUS_CHANGED, deploymentId, from, to, data, at);
   }
 
   /** A status change of a deployment run. */
@@ -74,13 +74,14 @@ public final class EventLog {
       Long rowsScored,
       String errorMessage,
       Instant at) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("deployment_id", deploymentId.toString());
-    data.put("run_id", runId.toString());
-    data.put("airflow_run_id", airflowRunId);
-    data.put("rows_scored", rowsScored);
-    data.put("error_message", errorMessage);
-    append(handle, EventType.DEPLOYMENT_RUN_STATUS_CHANGED, runId, from, to, json(data), at);
+    String data =
+        data(
+            "deployment_id", deploymentId,
+            "run_id", runId,
+            "airflow_run_id", airflowRunId,
+            "rows_scored", rowsScored,
+            "error_message", errorMessage);
+    append(handle, EventType.DEPLOYMENT_RUN_STATUS_CHANGED, runId, from, to, data, at);
   }
 
   /** A status change of a data-engineering job ({@code /api/jobs}). */
@@ -94,13 +95,14 @@ public final class EventLog {
       String actor,
       String reason,
       Instant at) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("job_id", jobId.toString());
-    data.put("job_name", jobName);
-    data.put("job_type", jobType);
-    data.put("actor", actor);
-    data.put("reason", reason);
-    append(handle, EventType.JOB_STATUS_CHANGED, jobId, from, to, json(data), at);
+    String data =
+        data(
+            "job_id", jobId,
+            "job_name", jobName,
+            "job_type", jobType,
+            "actor", actor,
+            "reason", reason);
+    append(handle, EventType.JOB_STATUS_CHANGED, jobId, from, to, data, at);
   }
 
   /** The server resolved a deployment's alias to another version than its last one. */
@@ -113,28 +115,22 @@ public final class EventLog {
       String fromVersion,
       String toVersion,
       Instant at) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("deployment_id", deploymentId.toString());
-    data.put("model", model);
-    data.put("name", name);
-    data.put("alias", alias);
+    String data = data("deployment_id", deploymentId, "model", model, "name", name, "alias", alias);
     append(
         handle,
         EventType.DEPLOYMENT_MODEL_VERSION_CHANGED,
         deploymentId,
         fromVersion,
         toVersion,
-        json(data),
+        data,
         at);
   }
 
   /** A ping for one subscription; returns the event's id. */
   public static long ping(Handle handle, UUID subscriptionId, Instant at) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("webhook_id", subscriptionId.toString());
-    data.put("message", "ping");
+    String data = data("webhook_id", subscriptionId, "message", "ping");
     return PlatformEventDao.append(
-        handle, EventType.PING.value(), subscriptionId, null, null, json(data), subscriptionId, at);
+        handle, EventType.PING.value(), subscriptionId, null, null, data, subscriptionId, at);
   }
 
   private static void append(
@@ -148,7 +144,16 @@ public final class EventLog {
     PlatformEventDao.append(handle, type.value(), subjectId, from, to, data, null, at);
   }
 
-  private static String json(Map<String, Object> data) {
+  /**
+   * The {@code data} JSON object of {@code namesAndValues} (name, value, name, value, ...), in that
+   * order; identifiers as their text, a null as JSON null.
+   */
+  private static String data(Object... namesAndValues) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      Object value = namesAndValues[i + 1];
+      data.put((String) namesAndValues[i], value instanceof UUID ? value.toString() : value);
+    }
     try {
       return JSON.writeValueAsString(data);
     } catch (JsonProcessingException e) {
