@@ -20,6 +20,18 @@ final class FakeTime extends Clock implements Sleeper {
     now = now.plus(duration);
   }
 
+  /**
+   * A client of {@code baseUrl} with PSK {@code test-psk} and the default retries, whose waits pass
+   * on a fresh fake time.
+   */
+  static ModelplaneClient retryingClient(String baseUrl) {
+    return ModelplaneClient.builder()
+        .baseUrl(baseUrl)
+        .psk("test-psk")
+        .retryPolicy(RetryPolicy.builder().sleeper(new FakeTime()).build())
+        .build();
+  }
+
   /** Every wait so far, in order. */
   List<Duration> sleeps() {
     return List.copyOf(sleeps);

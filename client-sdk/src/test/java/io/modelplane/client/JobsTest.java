@@ -36,11 +36,7 @@ class JobsTest {
   private static final UUID ID = UUID.randomUUID();
 
   private ModelplaneClient client() {
-    return ModelplaneClient.builder()
-        .baseUrl(server.baseUrl())
-        .psk("test-psk")
-        .retryPolicy(RetryPolicy.builder().sleeper(new FakeTime()).build())
-        .build();
+    return FakeTime.retryingClient(server.baseUrl());
   }
 
   private static String job(String status) {

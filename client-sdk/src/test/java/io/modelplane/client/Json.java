@@ -1,11 +1,21 @@
 package io.modelplane.client;
 
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.client.WireMock;
 import java.util.UUID;
 
 /** Response bodies as the server sends them. */
 final class Json {
 
   private Json() {}
+
+  /** The server's answer to a create: 201 with {@code body} as JSON. */
+  static ResponseDefinitionBuilder created(String body) {
+    return WireMock.aResponse()
+        .withStatus(201)
+        .withHeader("Content-Type", "application/json")
+        .withBody(body);
+  }
 
   static String trainingJob(UUID id, String status) {
     return """

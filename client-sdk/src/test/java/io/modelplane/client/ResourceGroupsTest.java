@@ -57,11 +57,7 @@ class ResourceGroupsTest {
   private static final String NIGHTLY = MODEL_PATH + "/nightly";
 
   private ModelplaneClient client() {
-    return ModelplaneClient.builder()
-        .baseUrl(server.baseUrl())
-        .psk("test-psk")
-        .retryPolicy(RetryPolicy.builder().sleeper(new FakeTime()).build())
-        .build();
+    return FakeTime.retryingClient(server.baseUrl());
   }
 
   private static String deployment(String status) {
@@ -70,13 +66,7 @@ class ResourceGroupsTest {
 
   @Test
   void createsADeploymentWithAnEncodedModelNameAndAnIdempotencyKey() {
-    server.stubFor(
-        post(urlEqualTo(MODEL_PATH))
-            .willReturn(
-                aResponse()
-                    .withStatus(201)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody(deployment("pending"))));
+    server.stubFor(post(urlEqualTo(MODEL_PATH)).willReturn(Json.created(deployment("pending"))));
     DeploymentCreate request =
         new DeploymentCreate()
             .name("nightly")
@@ -180,10 +170,7 @@ class ResourceGroupsTest {
     server.stubFor(
         post(urlEqualTo("/api/psks"))
             .willReturn(
-                aResponse()
-                    .withStatus(201)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody(psk.replace("\"is_deleted\":false", "\"secret\":\"mp_s3cret\""))));
+                Json.created(psk.replace("\"is_deleted\":false", "\"secret\":\"mp_s3cret\""))));
     server.stubFor(
         get(urlEqualTo("/api/psks?include_deleted=true"))
             .willReturn(okJson("{\"items\":[" + psk + "]}")));

@@ -228,13 +228,7 @@ class RetryPolicyTest {
 
   @Test
   void postIsRetriedWithTheSameGeneratedIdempotencyKeyOnEveryAttempt() {
-    sequence(
-        () -> post(JOBS),
-        status(503),
-        aResponse()
-            .withStatus(201)
-            .withHeader("Content-Type", "application/json")
-            .withBody(Json.trainingJob(JOB_ID, "ready")));
+    sequence(() -> post(JOBS), status(503), Json.created(Json.trainingJob(JOB_ID, "ready")));
 
     AutoMLTrainingJobResponse job = client().trainingJobs().create(newJob());
 
@@ -253,13 +247,7 @@ class RetryPolicyTest {
 
   @Test
   void eachLogicalPostGetsItsOwnKey() {
-    server.stubFor(
-        post(JOBS)
-            .willReturn(
-                aResponse()
-                    .withStatus(201)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody(Json.trainingJob(JOB_ID, "ready"))));
+    server.stubFor(post(JOBS).willReturn(Json.created(Json.trainingJob(JOB_ID, "ready"))));
     ModelplaneClient client = client();
 
     client.trainingJobs().create(newJob());
@@ -271,13 +259,7 @@ class RetryPolicyTest {
 
   @Test
   void aCallersOwnIdempotencyKeyIsSentAsIs() {
-    server.stubFor(
-        post(JOBS)
-            .willReturn(
-                aResponse()
-                    .withStatus(201)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody(Json.trainingJob(JOB_ID, "ready"))));
+    server.stubFor(post(JOBS).willReturn(Json.created(Json.trainingJob(JOB_ID, "ready"))));
 
     client().trainingJobs().create(newJob(), "my-key-1");
 
