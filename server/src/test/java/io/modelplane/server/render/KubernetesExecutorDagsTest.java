@@ -1,5 +1,6 @@
 package io.modelplane.server.render;
 
+import static io.modelplane.server.render.ScoringDagValues.HOSTILE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class KubernetesExecutorDagsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String HOSTILE = "x'); import os; os.system('id') #\n\"\"\" {{ y }} ✓";
   private static final DagExecutorConfig KUBERNETES =
       new DagExecutorConfig(
           DagExecutorConfig.Kind.KUBERNETES, "registry.example.com/modelplane-task:1.2", "ml-jobs");
@@ -55,16 +55,8 @@ class KubernetesExecutorDagsTest {
 
   @Test
   void theScoringPodRunsWrapWithTheDeploymentAndTheRunConf() throws IOException {
-    Map<String, Object> deployment = new LinkedHashMap<>();
-    deployment.put("name", "nightly");
-    deployment.put("model_name", HOSTILE);
-    deployment.put("source", Map.of("snapshot_id", 42, "filter_sql", HOSTILE));
-    String deploymentJson = JSON.writeValueAsString(deployment);
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("dag_id", "mp_score_nightly");
-    values.put("modelplane_url", "http://modelplane.test");
-    values.put("deployment_json", deploymentJson);
-    values.put("schedule", "0 2 * * *");
+    String deploymentJson = ScoringDagValues.hostileDeploymentJson();
+    Map<String, Object> values = ScoringDagValues.nightly(deploymentJson, "0 2 * * *");
     String source = renderer.render(DagRenderer.SCORING_DAG, values);
     Python.assertParses(source);
     assertThat(source).contains("KubernetesPodOperator").doesNotContain("PythonOperator(task_id");
@@ -101,11 +93,8 @@ class KubernetesExecutorDagsTest {
     source.put("filter_sql", "region = 'EU'");
     source.put("snapshot_id", null);
     deployment.put("source", source);
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("dag_id", "mp_score_nightly");
-    values.put("modelplane_url", "http://modelplane.test");
-    values.put("deployment_json", JSON.writeValueAsString(deployment));
-    values.put("schedule", null);
+    Map<String, Object> values =
+        ScoringDagValues.nightly(JSON.writeValueAsString(deployment), null);
     Path scoring =
         Files.writeString(
             dir.resolve("scoring.py"), renderer.render(DagRenderer.SCORING_DAG, values));

@@ -1,5 +1,6 @@
 package io.modelplane.server.render;
 
+import static io.modelplane.server.render.ScoringDagValues.HOSTILE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RenderedDagsRunUnderAirflowStandInTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String HOSTILE = "x'); import os; os.system('id') #\n\"\"\" {{ y }} ✓";
   private static AirflowTaskRunner airflow;
   private final DagRenderer renderer = new DagRenderer(Optional.empty());
 
@@ -45,16 +45,8 @@ class RenderedDagsRunUnderAirflowStandInTest {
 
   @Test
   void theScoringTaskRunsTheScorerInsideWrapWithTheDeploymentAndTheRunConf() throws IOException {
-    Map<String, Object> deployment = new LinkedHashMap<>();
-    deployment.put("name", "nightly");
-    deployment.put("model_name", HOSTILE);
-    deployment.put("source", Map.of("snapshot_id", 42, "filter_sql", HOSTILE));
-    String deploymentJson = JSON.writeValueAsString(deployment);
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("dag_id", "mp_score_nightly");
-    values.put("modelplane_url", "http://modelplane.test");
-    values.put("deployment_json", deploymentJson);
-    values.put("schedule", "0 2 * * *");
+    String deploymentJson = ScoringDagValues.hostileDeploymentJson();
+    Map<String, Object> values = ScoringDagValues.nightly(deploymentJson, "0 2 * * *");
     Path dag = write("scoring.py", renderer.render(DagRenderer.SCORING_DAG, values));
 
     RecordingCommand java = RecordingCommand.create(dir, "java");
@@ -84,11 +76,7 @@ class RenderedDagsRunUnderAirflowStandInTest {
     deployment.put("source", source);
     deployment.put("target", Map.of("catalog", "iceberg", "schema", "crm", "table", "scores"));
     String deploymentJson = JSON.writeValueAsString(deployment);
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("dag_id", "mp_score_nightly");
-    values.put("modelplane_url", "http://modelplane.test");
-    values.put("deployment_json", deploymentJson);
-    values.put("schedule", null);
+    Map<String, Object> values = ScoringDagValues.nightly(deploymentJson, null);
     Path dag = write("scoring-overrides.py", renderer.render(DagRenderer.SCORING_DAG, values));
     RecordingCommand java = RecordingCommand.create(dir, "java");
     String conf =
@@ -128,11 +116,8 @@ class RenderedDagsRunUnderAirflowStandInTest {
     source.put("filter_sql", "region = 'EU'");
     source.put("snapshot_id", null);
     deployment.put("source", source);
-    Map<String, Object> values = new LinkedHashMap<>();
-    values.put("dag_id", "mp_score_nightly");
-    values.put("modelplane_url", "http://modelplane.test");
-    values.put("deployment_json", JSON.writeValueAsString(deployment));
-    values.put("schedule", "0 3 * * *");
+    Map<String, Object> values =
+        ScoringDagValues.nightly(JSON.writeValueAsString(deployment), "0 3 * * *");
     Path dag = write("scoring-default.py", renderer.render(DagRenderer.SCORING_DAG, values));
     RecordingCommand recording = RecordingCommand.create(dir, "java-default");
     Map<String, String> env = new LinkedHashMap<>(env(recording));
