@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -141,11 +142,9 @@ final class RegistryStore {
   }
 
   RegisteredModel get(String name) {
-    RegisteredModel model = models.get(name);
-    if (model == null) {
-      throw MlflowError.notFound("Registered Model with name=" + name + " not found");
-    }
-    return model;
+    return Optional.ofNullable(models.get(name))
+        .orElseThrow(
+            () -> MlflowError.notFound("Registered Model with name=" + name + " not found"));
   }
 
   ModelVersion createVersion(

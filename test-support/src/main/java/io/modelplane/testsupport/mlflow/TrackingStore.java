@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -196,11 +197,8 @@ final class TrackingStore {
   }
 
   Experiment experiment(String id) {
-    Experiment experiment = experiments.get(id);
-    if (experiment == null) {
-      throw MlflowError.notFound("No Experiment with id=" + id + " exists");
-    }
-    return experiment;
+    return Optional.ofNullable(experiments.get(id))
+        .orElseThrow(() -> MlflowError.notFound("No Experiment with id=" + id + " exists"));
   }
 
   Run createRun(
@@ -233,11 +231,8 @@ final class TrackingStore {
   }
 
   Run run(String runId) {
-    Run run = runs.get(runId);
-    if (run == null) {
-      throw MlflowError.notFound("Run with id=" + runId + " not found");
-    }
-    return run;
+    return Optional.ofNullable(runs.get(runId))
+        .orElseThrow(() -> MlflowError.notFound("Run with id=" + runId + " not found"));
   }
 
   void logBatch(
