@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestServer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -142,17 +142,6 @@ abstract class DeploymentKeysAndPsksApiContract {
   }
 
   private static Map<String, Object> request(String modelName, String name) {
-    Map<String, Object> model = new LinkedHashMap<>();
-    model.put("model_name", modelName);
-    model.put("model_version", "3");
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("name", name);
-    request.put("model", model);
-    request.put("source", Map.of("schema", "crm", "table", "customers"));
-    request.put("target", Map.of("schema", "crm", "table", "predictions"));
-    request.put("entity_columns", List.of("customer_id"));
-    request.put("domain", "crm");
-    request.put("owner", "ana");
-    return request;
+    return SampleRequests.deployment(modelName, name);
   }
 }

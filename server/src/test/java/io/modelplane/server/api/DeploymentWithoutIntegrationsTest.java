@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,14 +77,8 @@ class DeploymentWithoutIntegrationsTest {
     model.put("model_name", "churn");
     model.put("model_version", version);
     model.put("model_alias", alias);
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("name", name);
+    Map<String, Object> request = SampleRequests.deployment("churn", name);
     request.put("model", model);
-    request.put("source", Map.of("schema", "crm", "table", "customers"));
-    request.put("target", Map.of("schema", "crm", "table", "predictions"));
-    request.put("entity_columns", List.of("customer_id"));
-    request.put("domain", "crm");
-    request.put("owner", "ana");
     return request;
   }
 }

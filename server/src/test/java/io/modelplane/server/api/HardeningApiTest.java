@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
 import java.io.ByteArrayInputStream;
@@ -40,13 +41,8 @@ class HardeningApiTest {
   }
 
   private static Map<String, Object> job() {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", "churn");
+    Map<String, Object> body = SampleRequests.trainingJobNamed("churn");
     body.put("domain", "hardening");
-    body.put("owner", "ana");
-    body.put("source_table", "crm.customers");
-    body.put("problem_type", "binary_classification");
-    body.put("label_column", "churned");
     body.put("trigger_now", false);
     return body;
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
 import java.util.LinkedHashMap;
@@ -28,13 +29,8 @@ class ListPagesTest {
   void start() {
     server = TestServer.start(TestDatabases.h2());
     api = server.client();
-    Map<String, Object> job = new LinkedHashMap<>();
-    job.put("name", "churn");
+    Map<String, Object> job = SampleRequests.trainingJobNamed("churn");
     job.put("domain", "lists");
-    job.put("owner", "ana");
-    job.put("source_table", "crm.customers");
-    job.put("problem_type", "binary_classification");
-    job.put("label_column", "churned");
     job.put("trigger_now", false);
     assertThat(api.post("/api/automl/train/jobs", job).status()).isEqualTo(201);
     Map<String, Object> deployment = new LinkedHashMap<>();

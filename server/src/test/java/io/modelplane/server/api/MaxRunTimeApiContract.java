@@ -17,13 +17,11 @@ import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
 import io.modelplane.server.support.SampleRequests;
+import io.modelplane.server.support.TestClock;
 import io.modelplane.server.support.TestServer;
 import io.modelplane.server.support.WireMockAirflow;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +46,7 @@ import org.junit.jupiter.api.TestInstance;
 abstract class MaxRunTimeApiContract {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private final WireMockAirflow airflow = new WireMockAirflow();
-  private final MovableClock clock = new MovableClock(Instant.parse("2026-05-01T08:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-05-01T08:00:00Z"));
   private ModelplaneServer server;
   private ApiClient api;
 
@@ -274,33 +272,5 @@ abstract class MaxRunTimeApiContract {
     body.put("job_name", name + "-" + UUID.randomUUID().toString().substring(0, 8));
     body.put("properties_json", Map.of("dag_id", "existing_dag"));
     return body;
-  }
-
-  /** A clock the test moves forward. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant start) {
-      this.now = start;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 }

@@ -17,6 +17,7 @@ import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestServer;
 import io.modelplane.server.support.WireMockAirflow;
 import java.time.Duration;
@@ -259,14 +260,7 @@ abstract class OutboxApiContract {
 
   @Test
   void deletingATrainingJobDeletesItsDagInAirflow() {
-    Map<String, Object> job = new LinkedHashMap<>();
-    job.put("name", "churn");
-    job.put("domain", "crm");
-    job.put("owner", "ana");
-    job.put("source_table", "crm.customers");
-    job.put("problem_type", "regression");
-    job.put("label_column", "ltv");
-    job.put("trigger_now", false);
+    Map<String, Object> job = SampleRequests.regressionJob(false);
     String jobId = api.post("/api/automl/train/jobs", job).text("job_id");
     String dagId = "modelplane-training-" + jobId;
 

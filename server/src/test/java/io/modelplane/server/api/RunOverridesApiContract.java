@@ -10,6 +10,7 @@ import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestServer;
 import io.modelplane.server.support.WireMockAirflow;
 import io.modelplane.server.support.WireMockMlflow;
@@ -323,13 +324,7 @@ abstract class RunOverridesApiContract {
   }
 
   private JsonNode create(String name, String owner) {
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("name", name);
-    request.put("model", Map.of("model_name", model, "model_version", "3"));
-    request.put("source", Map.of("schema", "crm", "table", "customers"));
-    request.put("target", Map.of("schema", "crm", "table", "predictions"));
-    request.put("entity_columns", List.of("customer_id"));
-    request.put("domain", "crm");
+    Map<String, Object> request = SampleRequests.deployment(model, name);
     request.put("owner", owner);
     request.put("allowed_roles", List.of("team-a"));
     ApiResponse created = api.post("/api/models/" + model + "/deployments", request);

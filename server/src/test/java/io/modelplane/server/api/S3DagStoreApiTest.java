@@ -7,6 +7,7 @@ import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.S3Sdk;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
 import io.modelplane.testsupport.s3.S3TestServer;
@@ -111,13 +112,7 @@ class S3DagStoreApiTest {
   }
 
   private static Map<String, Object> jobRequest() {
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("name", "churn-on-s3");
-    request.put("domain", "crm");
-    request.put("owner", "ana");
-    request.put("source_table", "crm.customers");
-    request.put("problem_type", "binary_classification");
-    request.put("label_column", "churned");
+    Map<String, Object> request = SampleRequests.trainingJobNamed("churn-on-s3");
     request.put("feature_columns", List.of("tenure", "plan"));
     request.put("trigger_now", false);
     return request;

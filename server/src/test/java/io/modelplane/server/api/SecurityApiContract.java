@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestOidc;
 import io.modelplane.server.support.TestServer;
 import io.modelplane.testsupport.oidc.TestIssuer;
@@ -191,13 +192,9 @@ abstract class SecurityApiContract {
   }
 
   private Map<String, Object> jobRequest(String owner) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", "churn");
+    Map<String, Object> body = SampleRequests.trainingJobNamed("churn");
     body.put("domain", "sec-" + suffix);
     body.put("owner", owner);
-    body.put("source_table", "crm.customers");
-    body.put("problem_type", "binary_classification");
-    body.put("label_column", "churned");
     body.put("trigger_now", false);
     return body;
   }

@@ -12,6 +12,7 @@ import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
 import java.net.URLEncoder;
@@ -619,13 +620,7 @@ class SpecLimitsPropertiesTest {
   }
 
   private static Map<String, Object> job() {
-    Map<String, Object> job = new LinkedHashMap<>();
-    job.put("name", "limits");
-    job.put("domain", "crm");
-    job.put("owner", "ana");
-    job.put("source_table", "crm.customers");
-    job.put("problem_type", "binary_classification");
-    job.put("label_column", "churned");
+    Map<String, Object> job = SampleRequests.trainingJobNamed("limits");
     job.put("trigger_now", false);
     return job;
   }

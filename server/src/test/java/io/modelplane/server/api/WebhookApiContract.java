@@ -10,6 +10,7 @@ import io.modelplane.server.config.WebhookConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -365,13 +366,7 @@ abstract class WebhookApiContract {
   @Test
   void aTrainingJobsWritebackAddsItsEventToTheFeed() {
     String start = readToEnd(api.get("/api/events?limit=1000").text("next"));
-    Map<String, Object> request = new java.util.LinkedHashMap<>();
-    request.put("name", "feed");
-    request.put("domain", "crm");
-    request.put("owner", "ana");
-    request.put("source_table", "crm.customers");
-    request.put("problem_type", "binary_classification");
-    request.put("label_column", "churned");
+    Map<String, Object> request = SampleRequests.trainingJobNamed("feed");
     request.put("feature_columns", List.of("tenure", "plan"));
     request.put("trigger_now", false);
     ApiResponse created = api.post("/api/automl/train/jobs", request);

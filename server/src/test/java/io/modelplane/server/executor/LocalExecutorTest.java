@@ -11,14 +11,14 @@ import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
+import io.modelplane.server.support.SampleRequests;
+import io.modelplane.server.support.TestClock;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,7 +160,7 @@ class LocalExecutorTest {
 
   @Test
   void aJobPastItsMaximumRunTimeFailsAndItsWholeProcessTreeIsEnded() {
-    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:00Z"));
     ApiClient api = start(TestDatabases.h2(), 1, clock);
     Map<String, Object> request = job("bounded", true);
     request.put("max_run_time_seconds", 60);
@@ -186,7 +186,7 @@ class LocalExecutorTest {
   @Test
   void aCronScheduleFiresOncePerTickAlsoAcrossARestart() {
     DatabaseConfig database = TestDatabases.h2();
-    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:30Z"));
     ApiClient api = start(database, 1, clock);
     Map<String, Object> request = deployment("nightly");
     request.put("schedule", "* * * * *");
@@ -226,7 +226,7 @@ class LocalExecutorTest {
   @Test
   void ticksDoNotPileUpBehindARunningRunAndTheLatestFiresOnceItEnded() throws Exception {
     DatabaseConfig database = TestDatabases.h2();
-    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:30Z"));
     ApiClient api = start(database, 2, clock);
     Map<String, Object> request = deployment("busy");
     request.put("schedule", "* * * * *");
@@ -260,7 +260,7 @@ class LocalExecutorTest {
   @Test
   void aStoppedDeploymentDoesNotFireAndArchiveDropsWhatIsQueued() {
     DatabaseConfig database = TestDatabases.h2();
-    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:30Z"));
     ApiClient api = start(database, 1, clock);
     Map<String, Object> request = deployment("paused");
     request.put("schedule", "* * * * *");
@@ -339,7 +339,7 @@ class LocalExecutorTest {
   @Test
   void anApiJobsTriggerRunsTheDataengDagsSqlTaskAsAManualRunAndItsScheduleFires() {
     DatabaseConfig database = TestDatabases.h2();
-    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30.123456Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:30.123456Z"));
     ApiClient api = start(database, 1, clock);
     Map<String, Object> request = dataengJob("region-totals");
     request.put("schedule", "* * * * *");
@@ -422,7 +422,7 @@ class LocalExecutorTest {
   @Test
   void triggersWithinOneMicrosecondGetDistinctManualRunIdsInAirflowsForm() {
     DatabaseConfig database = TestDatabases.h2();
-    MutableClock clock = new MutableClock(Instant.parse("2026-03-01T10:00:30Z")); // stands still
+    TestClock clock = new TestClock(Instant.parse("2026-03-01T10:00:30Z")); // stands still
     ApiClient api = start(database, 1, clock);
     api.post("/api/models/churn/deployments", deployment("twice"));
     String path = "/api/models/churn/deployments/twice";
@@ -521,13 +521,7 @@ class LocalExecutorTest {
   }
 
   private static Map<String, Object> job(String name, boolean triggerNow) {
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("name", name);
-    request.put("domain", "crm");
-    request.put("owner", "ana");
-    request.put("source_table", "crm.customers");
-    request.put("problem_type", "binary_classification");
-    request.put("label_column", "churned");
+    Map<String, Object> request = SampleRequests.trainingJobNamed(name);
     request.put("trigger_now", triggerNow);
     return request;
   }
@@ -545,42 +539,6 @@ class LocalExecutorTest {
   }
 
   private static Map<String, Object> deployment(String name) {
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("name", name);
-    request.put("model", Map.of("model_name", "churn", "model_version", "3"));
-    request.put("source", Map.of("schema", "crm", "table", "customers"));
-    request.put("target", Map.of("schema", "crm", "table", "predictions"));
-    request.put("entity_columns", List.of("customer_id"));
-    request.put("domain", "crm");
-    request.put("owner", "ana");
-    return request;
-  }
-
-  /** A clock the test moves. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void set(Instant instant) {
-      now = instant;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
+    return SampleRequests.deployment("churn", name);
   }
 }

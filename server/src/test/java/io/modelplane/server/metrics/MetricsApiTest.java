@@ -12,6 +12,7 @@ import io.modelplane.server.config.ServerConfig;
 import io.modelplane.server.support.ApiClient;
 import io.modelplane.server.support.ApiResponse;
 import io.modelplane.server.support.Await;
+import io.modelplane.server.support.SampleRequests;
 import io.modelplane.server.support.TestDatabases;
 import io.modelplane.server.support.TestServer;
 import io.modelplane.server.support.WireMockAirflow;
@@ -20,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -162,14 +162,6 @@ class MetricsApiTest {
   }
 
   private static Map<String, Object> job(boolean triggerNow) {
-    Map<String, Object> request = new LinkedHashMap<>();
-    request.put("name", "churn");
-    request.put("domain", "crm");
-    request.put("owner", "ana");
-    request.put("source_table", "crm.customers");
-    request.put("problem_type", "regression");
-    request.put("label_column", "ltv");
-    request.put("trigger_now", triggerNow);
-    return request;
+    return SampleRequests.regressionJob(triggerNow);
   }
 }

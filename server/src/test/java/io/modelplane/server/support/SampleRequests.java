@@ -11,8 +11,16 @@ public final class SampleRequests {
 
   /** A binary-classification training job named {@code name} plus a random suffix. */
   public static Map<String, Object> trainingJob(String name) {
+    return trainingJobNamed(name + "-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  /**
+   * A binary-classification training job named exactly {@code name}: crm.customers, label {@code
+   * churned}, domain crm, owner ana. A test changes or adds its own fields with {@code put}.
+   */
+  public static Map<String, Object> trainingJobNamed(String name) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("name", name + "-" + UUID.randomUUID().toString().substring(0, 8));
+    body.put("name", name);
     body.put("domain", "crm");
     body.put("owner", "ana");
     body.put("source_table", "crm.customers");
@@ -21,10 +29,24 @@ public final class SampleRequests {
     return body;
   }
 
+  /** The regression job {@code churn} (label {@code ltv}) of crm.customers. */
+  public static Map<String, Object> regressionJob(boolean triggerNow) {
+    Map<String, Object> body = trainingJobNamed("churn");
+    body.put("problem_type", "regression");
+    body.put("label_column", "ltv");
+    body.put("trigger_now", triggerNow);
+    return body;
+  }
+
   /** A deployment {@code nightly} of version 3 of {@code model}, crm.customers → predictions. */
   public static Map<String, Object> deployment(String model) {
+    return deployment(model, "nightly");
+  }
+
+  /** The same deployment of {@code model}, named {@code name}. */
+  public static Map<String, Object> deployment(String model, String name) {
     Map<String, Object> request = new LinkedHashMap<>();
-    request.put("name", "nightly");
+    request.put("name", name);
     request.put("model", Map.of("model_name", model, "model_version", "3"));
     request.put("source", Map.of("schema", "crm", "table", "customers"));
     request.put("target", Map.of("schema", "crm", "table", "predictions"));
