@@ -218,7 +218,12 @@ abstract class OutboxApiContract {
                     .one());
     assertThat(run.get("status")).isEqualTo("failed");
     assertThat(run.get("error_message")).isEqualTo("deployment archived");
-    List<Map<String, Object>> deletes = tasks(created, "delete_dag");
+    // The worker saves "done" after Airflow's 204 reached it: wait for the save, not the request.
+    List<Map<String, Object>> deletes =
+        Await.until(
+            () -> tasks(created, "delete_dag"),
+            list -> list.size() == 2 && "done".equals(list.get(0).get("state")),
+            WAIT);
     assertThat(deletes).hasSize(2);
     assertThat(deletes.get(0).get("state")).isEqualTo("done");
     assertThat(((Number) deletes.get(0).get("attempts")).intValue()).isEqualTo(2);
