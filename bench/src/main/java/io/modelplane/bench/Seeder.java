@@ -208,6 +208,9 @@ final class Seeder {
     o.put("owner", "'owner-' || CASE WHEN i < 1000 THEN i % 100 ELSE 100 + i % 100 END");
     o.put("target_table", "'predictions_seed_' || i");
     o.put("dag_id", "'modelplane-deployment-' || md5('dep' || i)::uuid");
+    // Unscheduled: with the template's cron the local executor's scheduler would track every
+    // seeded deployment (a local_schedules row each, on its own thread, during the measurement).
+    o.put("schedule", "NULL");
     o.put("last_run_id", "NULL");
     o.put("idempotency_caller", "NULL");
     o.put("idempotency_key", "NULL");
