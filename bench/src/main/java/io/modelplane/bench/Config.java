@@ -34,7 +34,8 @@ record Config(
     List<String> serverJvmArgs,
     boolean cds,
     String poolSize,
-    boolean keepDatabase) {
+    boolean keepDatabase,
+    String phases) {
 
   static Config load(String[] args) {
     Map<String, String> values = new HashMap<>();
@@ -88,7 +89,20 @@ record Config(
         serverJvmArgs(values, serverJar),
         Boolean.parseBoolean(values.getOrDefault("cds", "true")),
         values.get("pool.size"),
-        Boolean.parseBoolean(values.getOrDefault("keep", "false")));
+        Boolean.parseBoolean(values.getOrDefault("keep", "false")),
+        phases(values.getOrDefault("phases", "all")));
+  }
+
+  private static String phases(String value) {
+    if (!value.equals("all") && !value.equals("lists")) {
+      throw new IllegalArgumentException("phases must be all or lists, not " + value);
+    }
+    return value;
+  }
+
+  /** Only the list pages (no start-up, load, pgbench or profile phases). */
+  boolean listsOnly() {
+    return phases.equals("lists");
   }
 
   /**
@@ -198,6 +212,8 @@ record Config(
           cds             start with the launcher's class-data-sharing archive (made first if missing) true
           pool.size       MODELPLANE_DB_POOL_SIZE of the server      (server default)
           keep            keep the benchmark databases               false
+          phases          all, or lists (only the list pages: no DAG render, start-up, load,
+                          pgbench or profile phases)                 all
         """;
   }
 }

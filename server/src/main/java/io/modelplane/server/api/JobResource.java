@@ -47,7 +47,12 @@ public final class JobResource implements JobsApi {
 
   @Override
   public Response listJobs(
-      JobType jobType, JobStatus status, Boolean includeDeleted, Integer limit, Integer offset) {
+      JobType jobType,
+      JobStatus status,
+      Boolean includeDeleted,
+      Integer limit,
+      Integer offset,
+      UUID after) {
     return Response.ok(
             service
                 .list(
@@ -58,6 +63,7 @@ public final class JobResource implements JobsApi {
                         ? null
                         : io.modelplane.server.service.job.JobStatus.of(status.toString()),
                     Boolean.TRUE.equals(includeDeleted),
+                    after,
                     limit == null ? 100 : limit,
                     offset == null ? 0 : offset)
                 .stream()

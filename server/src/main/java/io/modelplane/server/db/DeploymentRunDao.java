@@ -297,12 +297,33 @@ public interface DeploymentRunDao extends SqlObject {
    * (created_at, run_id)} or {@code (status, created_at, run_id)}, all ascending or all descending,
    * so that every page is one range of the matching index.
    */
+  /** Up to this many deployments of an owner, its runs are read one deployment at a time. */
+  int OWNER_BRANCHES = 100;
+
   default List<DeploymentRunRow> listAcross(RunListFilter filter, int limit) {
     List<String> where = new ArrayList<>(List.of("1 = 1"));
     if (filter.deploymentId() != null) {
       where.add("r.deployment_id = :deploymentId");
     }
-    if (filter.owner() != null) {
+    // An owner's runs: one index range per deployment of the owner (each at most a page long),
+    // merged, when the owner has few deployments; a scan of every run in the list's order,
+    // keeping the owner's, would read ever more rows as the other owners' runs grow.
+    List<UUID> ownerDeployments = null;
+    if (filter.owner() != null && filter.deploymentId() == null) {
+      List<UUID> ids =
+          getHandle()
+              .createQuery("SELECT deployment_id FROM deployments WHERE owner = :owner")
+              .bind("owner", filter.owner())
+              .mapTo(UUID.class)
+              .list();
+      if (ids.isEmpty()) {
+        return List.of();
+      }
+      if (ids.size() <= OWNER_BRANCHES) {
+        ownerDeployments = ids;
+      }
+    }
+    if (filter.owner() != null && ownerDeployments == null) {
       where.add(
           "r.deployment_id IN (SELECT d.deployment_id FROM deployments d WHERE d.owner = :owner)");
     }
@@ -333,14 +354,36 @@ public interface DeploymentRunDao extends SqlObject {
             + direction
             + ", r.run_id "
             + direction;
+    String sql;
+    if (ownerDeployments == null) {
+      sql =
+          "SELECT r.* FROM deployment_runs r WHERE "
+              + String.join(" AND ", where)
+              + " ORDER BY "
+              + order
+              + " LIMIT :limit";
+    } else {
+      List<String> branches = new ArrayList<>();
+      for (int i = 0; i < ownerDeployments.size(); i++) {
+        branches.add(
+            "(SELECT r.* FROM deployment_runs r WHERE r.deployment_id = :ownerDeployment"
+                + i
+                + " AND "
+                + String.join(" AND ", where)
+                + " ORDER BY "
+                + order
+                + " LIMIT :limit)");
+      }
+      sql =
+          "SELECT r.* FROM ("
+              + String.join(" UNION ALL ", branches)
+              + ") AS r ORDER BY "
+              + order
+              + " LIMIT :limit";
+    }
     var query =
         getHandle()
-            .createQuery(
-                "SELECT r.* FROM deployment_runs r WHERE "
-                    + String.join(" AND ", where)
-                    + " ORDER BY "
-                    + order
-                    + " LIMIT :limit")
+            .createQuery(sql)
             .bind("deploymentId", filter.deploymentId())
             .bind("owner", filter.owner())
             .bind("createdAfter", filter.createdAfter())
@@ -348,6 +391,11 @@ public interface DeploymentRunDao extends SqlObject {
             .bind("limit", limit);
     if (!statuses.isEmpty()) {
       query.bindList("statuses", statuses);
+    }
+    if (ownerDeployments != null) {
+      for (int i = 0; i < ownerDeployments.size(); i++) {
+        query.bind("ownerDeployment" + i, ownerDeployments.get(i));
+      }
     }
     if (after != null) {
       query

@@ -46,7 +46,13 @@ public interface JobDao {
       LIMIT :limit OFFSET :offset
       """)
   List<JobRow> list(
-      @Define("where") String where, String jobType, String status, int limit, int offset);
+      @Define("where") String where,
+      String jobType,
+      String status,
+      Instant afterCreatedAt,
+      UUID afterId,
+      int limit,
+      int offset);
 
   /** A status change with the timestamp column it sets ({@code stampColumn}, fixed names). */
   @SqlUpdate(

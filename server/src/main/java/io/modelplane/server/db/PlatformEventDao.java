@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
@@ -13,7 +15,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** SQL of {@code platform_events} and {@code event_sequencer}. */
 @RegisterConstructorMapper(PlatformEventRow.class)
-public interface PlatformEventDao {
+public interface PlatformEventDao extends SqlObject {
 
   /** The insert of a status change's event, in the caller's transaction. */
   String INSERT =
@@ -69,13 +71,30 @@ public interface PlatformEventDao {
   @SqlQuery("SELECT * FROM platform_events WHERE seq > :after ORDER BY seq LIMIT :limit")
   List<PlatformEventRow> feed(long after, int limit);
 
-  @SqlQuery(
-      """
-      SELECT * FROM platform_events WHERE seq > :after AND event_type IN (<types>)
-      ORDER BY seq LIMIT :limit
-      """)
-  List<PlatformEventRow> feedOfTypes(
-      long after, @BindList("types") Collection<String> types, int limit);
+  /**
+   * The feed of some types: one range of the index {@code (event_type, seq)} per type (at most
+   * {@code limit} rows each), merged by seq. A single {@code event_type IN (…) ORDER BY seq} scan
+   * would read every event of other types after the cursor (the seq index), or every event of those
+   * types after it and sort them ({@code (event_type, seq)}): neither is flat.
+   */
+  default List<PlatformEventRow> feedOfTypes(long after, Collection<String> types, int limit) {
+    List<String> wanted = List.copyOf(new java.util.LinkedHashSet<>(types));
+    StringBuilder sql = new StringBuilder("SELECT * FROM (");
+    for (int i = 0; i < wanted.size(); i++) {
+      if (i > 0) {
+        sql.append(" UNION ALL ");
+      }
+      sql.append("(SELECT * FROM platform_events WHERE event_type = :type")
+          .append(i)
+          .append(" AND seq > :after ORDER BY seq LIMIT :limit)");
+    }
+    sql.append(") AS e ORDER BY seq LIMIT :limit");
+    var query = getHandle().createQuery(sql.toString()).bind("after", after).bind("limit", limit);
+    for (int i = 0; i < wanted.size(); i++) {
+      query.bind("type" + i, wanted.get(i));
+    }
+    return query.map(ConstructorMapper.of(PlatformEventRow.class)).list();
+  }
 
   @SqlQuery("SELECT * FROM platform_events WHERE event_id = :eventId")
   PlatformEventRow find(long eventId);

@@ -53,7 +53,7 @@ public interface UserPskDao {
       """
       SELECT * FROM user_psks
        WHERE (:includeDeleted OR deleted_at IS NULL)
-         AND (created_at < :afterCreatedAt OR (created_at = :afterCreatedAt AND psk_id < :afterId))
+         AND (created_at, psk_id) < (:afterCreatedAt, :afterId)
        ORDER BY created_at DESC, psk_id DESC
        LIMIT :limit
       """)

@@ -49,8 +49,7 @@ public interface WebhookDao {
   @SqlQuery(
       """
       SELECT * FROM webhook_subscriptions WHERE deleted_at IS NULL
-         AND (created_at < :afterCreatedAt
-              OR (created_at = :afterCreatedAt AND subscription_id < :afterId))
+         AND (created_at, subscription_id) < (:afterCreatedAt, :afterId)
        ORDER BY created_at DESC, subscription_id DESC LIMIT :limit
       """)
   List<WebhookSubscriptionRow> pageAfter(Instant afterCreatedAt, UUID afterId, int limit);
@@ -98,8 +97,7 @@ public interface WebhookDao {
   @SqlQuery(
       """
       SELECT * FROM webhook_deliveries WHERE subscription_id = :subscriptionId
-         AND (created_at < :afterCreatedAt
-              OR (created_at = :afterCreatedAt AND delivery_id < :afterId))
+         AND (created_at, delivery_id) < (:afterCreatedAt, :afterId)
        ORDER BY created_at DESC, delivery_id DESC LIMIT :limit
       """)
   List<WebhookDeliveryRow> deliveriesAfter(

@@ -104,6 +104,26 @@ abstract class JobApiContract {
   }
 
   @Test
+  void afterTheIdOfAJobTheListReadsOnFromIt() {
+    for (int i = 0; i < 3; i++) {
+      api.post("/api/jobs", other("after-" + i, null));
+    }
+    List<String> all = ids(api.get("/api/jobs?job_type=airflow.ingest&limit=3"));
+
+    ApiResponse next = api.get("/api/jobs?job_type=airflow.ingest&limit=2&after=" + all.get(0));
+    ApiResponse skipped =
+        api.get("/api/jobs?job_type=airflow.ingest&limit=1&offset=1&after=" + all.get(0));
+
+    assertThat(next.status()).isEqualTo(200);
+    assertThat(ids(next)).containsExactly(all.get(1), all.get(2));
+    assertThat(ids(skipped)).containsExactly(all.get(2));
+    ApiResponse unknown = api.get("/api/jobs?after=" + UUID.randomUUID());
+    assertThat(unknown.status()).isEqualTo(422);
+    assertThat(unknown.body().toString()).contains("after");
+    assertThat(api.get("/api/jobs?after=not-a-uuid").status()).isIn(400, 422);
+  }
+
+  @Test
   void writebacksFollowTheStateMachineAndStampTheRunTimes() {
     String id = api.post("/api/jobs", other("writebacks", null)).text("id");
 

@@ -282,6 +282,48 @@ abstract class RunOverridesApiContract {
   }
 
   @Test
+  void anOwnersRunsAreMergedAcrossItsDeploymentsInEveryOrderAndPage() {
+    String owner = "cy-" + UUID.randomUUID();
+    create("own-a", owner);
+    create("own-b", owner);
+    create("not-own", "dee");
+    List<String> runs = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      String name = i % 2 == 0 ? "own-a" : "own-b";
+      runs.add(api.post(deployment(name) + "/trigger", null).text("run_id"));
+    }
+    api.post(deployment("not-own") + "/trigger", null);
+    api.post(deployment("own-b") + "/runs/" + runs.get(1) + "/cancel", null);
+    String ofOwner = "/api/runs?owner=" + owner;
+
+    List<String> newest = ids(ofOwner);
+
+    assertThat(newest).containsExactlyInAnyOrderElementsOf(runs);
+    List<String> oldest = new ArrayList<>(newest);
+    java.util.Collections.reverse(oldest);
+    assertThat(ids(ofOwner + "&order=asc")).containsExactlyElementsOf(oldest);
+    assertThat(ids(ofOwner + "&status=failed")).containsExactly(runs.get(1));
+    assertThat(ids(ofOwner + "&status=failed&status=queued")).hasSize(4);
+    assertThat(ids(ofOwner + "&sort_by=status&order=asc").get(0)).isEqualTo(runs.get(1));
+    assertThat(ids("/api/runs?owner=nobody-" + UUID.randomUUID())).isEmpty();
+    for (String sort : List.of("created_at", "status")) {
+      for (String order : List.of("asc", "desc")) {
+        String query = ofOwner + "&sort_by=" + sort + "&order=" + order;
+        List<String> paged = new ArrayList<>();
+        String token = null;
+        do {
+          ApiResponse page =
+              api.get(query + "&page_size=1" + (token == null ? "" : "&page_token=" + token));
+          assertThat(page.status()).as(page.rawBody()).isEqualTo(200);
+          page.body().get("items").forEach(item -> paged.add(item.get("run_id").asText()));
+          token = page.body().path("next_page_token").asText(null);
+        } while (token != null);
+        assertThat(paged).as(sort + " " + order).isEqualTo(ids(query));
+      }
+    }
+  }
+
+  @Test
   void invalidRunListQueriesAre422() {
     assertProblem(api.get("/api/runs?status=done"), "[\"query\",\"status\"]");
     assertProblem(api.get("/api/runs?sort_by=name"), "[\"query\",\"sort_by\"]");

@@ -364,6 +364,39 @@ abstract class WebhookApiContract {
   }
 
   @Test
+  void theFeedOfSeveralTypesMergesThemInSeqOrderAndLeavesTheOthersOut() {
+    String start = readToEnd(api.get("/api/events?limit=1000").text("next"));
+    DatabaseConfig db = databaseConfig();
+    Jdbi jdbi = Jdbi.create(db.url(), db.user(), db.password());
+    List<String> subjects = new ArrayList<>();
+    List<String> types =
+        List.of(
+            "job.status_changed",
+            "deployment.status_changed",
+            "training_job.status_changed",
+            "job.status_changed");
+    for (String type : types) {
+      String subject = UUID.randomUUID().toString();
+      subjects.add(subject);
+      jdbi.useHandle(handle -> insertEvent(handle, type, subject));
+    }
+    String wanted = "training_job.status_changed,job.status_changed";
+
+    List<JsonNode> all = Await.until(() -> feed(start, wanted), events -> events.size() >= 3, WAIT);
+    JsonNode first = api.get("/api/events?limit=1&types=" + wanted + "&after=" + start).body();
+    JsonNode second =
+        api.get("/api/events?limit=2&types=" + wanted + "&after=" + first.get("next").asText())
+            .body();
+
+    assertThat(all.stream().map(e -> e.get("data").get("job_id").asText()).toList())
+        .containsExactly(subjects.get(0), subjects.get(2), subjects.get(3));
+    assertThat(first.get("items").get(0).get("id")).isEqualTo(all.get(0).get("id"));
+    assertThat(second.get("items")).hasSize(2);
+    assertThat(second.get("items").get(0).get("id")).isEqualTo(all.get(1).get("id"));
+    assertThat(second.get("items").get(1).get("id")).isEqualTo(all.get(2).get("id"));
+  }
+
+  @Test
   void aTrainingJobsWritebackAddsItsEventToTheFeed() {
     String start = readToEnd(api.get("/api/events?limit=1000").text("next"));
     Map<String, Object> request = SampleRequests.trainingJobNamed("feed");
@@ -393,10 +426,15 @@ abstract class WebhookApiContract {
   }
 
   private static void insertEvent(Handle handle, String jobId) {
+    insertEvent(handle, "job.status_changed", jobId);
+  }
+
+  private static void insertEvent(Handle handle, String type, String jobId) {
     handle
         .createUpdate(
             "INSERT INTO platform_events (event_type, subject_id, from_value, to_value, data,"
-                + " created_at) VALUES ('job.status_changed', :id, 'new', 'running', :data, :at)")
+                + " created_at) VALUES (:type, :id, 'new', 'running', :data, :at)")
+        .bind("type", type)
         .bind("id", UUID.fromString(jobId))
         .bind("data", "{\"job_id\":\"" + jobId + "\"}")
         .bind("at", Instant.now())

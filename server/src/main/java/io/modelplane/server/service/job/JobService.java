@@ -172,6 +172,15 @@ public final class JobService {
   /** Newest first, {@code limit} jobs from {@code offset}. */
   public List<Job> list(
       JobType type, JobStatus status, boolean includeDeleted, int limit, int offset) {
+    return list(type, status, includeDeleted, null, limit, offset);
+  }
+
+  /**
+   * Newest first, {@code limit} jobs from {@code offset} after the job {@code after} (when given: a
+   * keyset position, one index range however deep; a job that does not exist is a 422).
+   */
+  public List<Job> list(
+      JobType type, JobStatus status, boolean includeDeleted, UUID after, int limit, int offset) {
     List<String> where = new ArrayList<>();
     where.add("1 = 1");
     if (!includeDeleted) {
@@ -183,16 +192,34 @@ public final class JobService {
     if (status != null) {
       where.add("status = :status");
     }
+    if (after != null) {
+      where.add("(created_at, job_id) < (:afterCreatedAt, :afterId)");
+    }
     return jdbi
         .withExtension(
             JobDao.class,
-            dao ->
-                dao.list(
-                    String.join(" AND ", where),
-                    type == null ? null : type.value(),
-                    status == null ? null : status.value(),
-                    limit,
-                    offset))
+            dao -> {
+              Instant afterCreatedAt = null;
+              if (after != null) {
+                afterCreatedAt =
+                    dao.find(after)
+                        .map(JobRow::createdAt)
+                        .orElseThrow(
+                            () ->
+                                InvalidRequestException.invalidValue(
+                                    InvalidRequestException.Part.QUERY,
+                                    "after is not the id of a job",
+                                    "after"));
+              }
+              return dao.list(
+                  String.join(" AND ", where),
+                  type == null ? null : type.value(),
+                  status == null ? null : status.value(),
+                  afterCreatedAt,
+                  after,
+                  limit,
+                  offset);
+            })
         .stream()
         .map(this::toJob)
         .toList();
