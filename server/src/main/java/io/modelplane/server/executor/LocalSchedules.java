@@ -38,36 +38,64 @@ final class LocalSchedules {
   private final java.time.Clock clock;
 
   LocalSchedules(Jdbi jdbi, TaskCommands commands, Queue queue, java.time.Clock clock) {
+    this(jdbi, commands, queue, clock, PAGE_SIZE);
+  }
+
+  LocalSchedules(
+      Jdbi jdbi, TaskCommands commands, Queue queue, java.time.Clock clock, int pageSize) {
+    this.pageSize = pageSize;
     this.jdbi = jdbi;
     this.commands = commands;
     this.queue = queue;
     this.clock = clock;
   }
 
+  /** Schedules read per query: memory stays bounded however many DAGs are scheduled. */
+  static final int PAGE_SIZE = 500;
+
+  private final int pageSize;
+
   void fire() {
     Instant now = clock.instant();
-    List<Scheduled> active =
-        jdbi.withHandle(
-            handle ->
-                handle
-                    .createQuery(
-                        """
-                        SELECT dag_id, schedule FROM deployments
-                         WHERE status = 'active' AND schedule IS NOT NULL
-                        UNION ALL
-                        SELECT dag_id, schedule FROM jobs
-                         WHERE is_deleted = FALSE AND schedule IS NOT NULL
-                           AND rendered_dag IS NOT NULL
-                        """)
-                    .map((rs, ctx) -> new Scheduled(rs.getString(1), rs.getString(2)))
-                    .list());
-    for (Scheduled scheduled : active) {
-      try {
-        fire(scheduled, now);
-      } catch (RuntimeException e) {
-        LOG.warn("Schedule of {} not fired: {}", scheduled.dagId(), e.getMessage());
+    String after = "";
+    List<Scheduled> page;
+    do {
+      page = page(after);
+      for (Scheduled scheduled : page) {
+        try {
+          fire(scheduled, now);
+        } catch (RuntimeException e) {
+          LOG.warn("Schedule of {} not fired: {}", scheduled.dagId(), e.getMessage());
+        }
       }
-    }
+      if (!page.isEmpty()) {
+        after = page.get(page.size() - 1).dagId();
+      }
+    } while (page.size() == pageSize);
+  }
+
+  /** The next page of scheduled DAGs after {@code after}, in DAG id order. */
+  private List<Scheduled> page(String after) {
+    return jdbi.withHandle(
+        handle ->
+            handle
+                .createQuery(
+                    """
+                    SELECT dag_id, schedule FROM (
+                      SELECT dag_id, schedule FROM deployments
+                       WHERE status = 'active' AND schedule IS NOT NULL AND dag_id > :after
+                      UNION ALL
+                      SELECT dag_id, schedule FROM jobs
+                       WHERE is_deleted = FALSE AND schedule IS NOT NULL
+                         AND rendered_dag IS NOT NULL AND dag_id > :after
+                    ) scheduled
+                    ORDER BY dag_id
+                    LIMIT :limit
+                    """)
+                .bind("after", after)
+                .bind("limit", pageSize)
+                .map((rs, ctx) -> new Scheduled(rs.getString(1), rs.getString(2)))
+                .list());
   }
 
   private void fire(Scheduled scheduled, Instant now) {
