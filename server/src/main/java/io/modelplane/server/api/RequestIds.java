@@ -1,6 +1,7 @@
 package io.modelplane.server.api;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 
@@ -17,7 +18,19 @@ public final class RequestIds {
     if (incoming != null && ACCEPTABLE.matcher(incoming).matches()) {
       return incoming;
     }
-    return UUID.randomUUID().toString();
+    return newId();
+  }
+
+  /**
+   * A random (version 4) UUID from {@link ThreadLocalRandom}: a request id only correlates log
+   * lines, it guards nothing, so it needs no {@code SecureRandom} (whose shared generator {@link
+   * UUID#randomUUID()} takes a lock on every request).
+   */
+  static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long most = (random.nextLong() & ~0xF000L) | 0x4000L; // version 4
+    long least = (random.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48); // IETF variant
+    return new UUID(most, least).toString();
   }
 
   public static String current() {

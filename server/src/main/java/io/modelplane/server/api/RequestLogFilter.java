@@ -1,6 +1,7 @@
 package io.modelplane.server.api;
 
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.modelplane.server.api.auth.CallerSecurityContext;
 import io.modelplane.server.metrics.HttpRequestMetrics;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import java.security.Principal;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -66,7 +68,7 @@ public final class RequestLogFilter implements ContainerRequestFilter, Container
     Object started = request.getProperty(STARTED);
     long nanos = started == null ? -1 : System.nanoTime() - (long) started;
     String route = RouteTemplates.of(request);
-    String duration = String.format("%.1f", nanos / 1_000_000.0);
+    String duration = millis(nanos);
     if (started != null) {
       metrics.record(request.getMethod(), route, response.getStatus(), nanos);
     }
@@ -93,6 +95,19 @@ public final class RequestLogFilter implements ContainerRequestFilter, Container
       MDC.remove(MDC_STATUS);
       MDC.remove(MDC_DURATION);
       MDC.remove(RequestIds.MDC_KEY);
+      CallerSecurityContext.clearCurrent();
     }
+  }
+
+  /**
+   * Nanoseconds as milliseconds with one decimal, rounded half up: what {@code
+   * String.format("%.1f", nanos / 1e6)} gives, without a Formatter per request.
+   */
+  static String millis(long nanos) {
+    if (nanos < 0) {
+      return String.format(Locale.ROOT, "%.1f", nanos / 1_000_000.0);
+    }
+    long tenths = (nanos + 50_000) / 100_000;
+    return (tenths / 10) + "." + (tenths % 10);
   }
 }

@@ -30,6 +30,7 @@ public final class Database implements AutoCloseable {
     this.jdbi =
         Jdbi.create(new WaitingDataSource(dataSource, BUSY_POOL_WAIT))
             .installPlugin(new SqlObjectPlugin());
+    jdbi.getConfig(PlainJdbc.class).dataSource(new WaitingDataSource(dataSource, BUSY_POOL_WAIT));
     // A null UUID must reach PostgreSQL typed as "other", not as varchar.
     jdbi.registerArgument(
         new AbstractArgumentFactory<UUID>(Types.OTHER) {

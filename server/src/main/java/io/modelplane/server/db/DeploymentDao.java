@@ -1,5 +1,9 @@
 package io.modelplane.server.db;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,6 +78,23 @@ public interface DeploymentDao extends SqlObject {
         .map(DeploymentRowMapper.INSTANCE)
         .findOne();
   }
+
+  /**
+   * Whether {@code modelName} has a live deployment {@code name} (the authorization filter's check
+   * on every deployment operation): plain JDBC, no row mapped, no JDBI statement set-up.
+   */
+  static boolean liveExists(Connection connection, String modelName, String name)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(LIVE_EXISTS_JDBC)) {
+      Jdbc.setString(statement, 1, modelName);
+      Jdbc.setString(statement, 2, name);
+      try (ResultSet rs = statement.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  String LIVE_EXISTS_JDBC = "SELECT 1 FROM deployments WHERE model_name = ? AND live_name = ?";
 
   /** A PATCH: the specification columns and the DAG rendered from them. */
   @SqlUpdate(

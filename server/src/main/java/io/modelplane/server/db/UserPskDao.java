@@ -1,5 +1,9 @@
 package io.modelplane.server.db;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +32,41 @@ public interface UserPskDao {
   /** The key whose secret hashes to {@code secretHash}, revoked or not. */
   @SqlQuery("SELECT * FROM user_psks WHERE secret_hash = :secretHash")
   Optional<UserPskRow> findBySecretHash(String secretHash);
+
+  /**
+   * {@link #findBySecretHash(String)} on a handle, in plain JDBC with the row mapped written out:
+   * every request with a user PSK makes it, and attaching this interface and matching the columns
+   * to the record's constructor cost more than the query.
+   */
+  static Optional<UserPskRow> findBySecretHash(Connection connection, String secretHash)
+      throws SQLException {
+    try (PreparedStatement statement =
+        connection.prepareStatement(
+            "SELECT psk_id, secret_hash, name, owner, roles, created_by, created_at,"
+                + " expires_at, deleted_at FROM user_psks WHERE secret_hash = ?")) {
+      Jdbc.setString(statement, 1, secretHash);
+      try (ResultSet rs = statement.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        UserPskRow row =
+            new UserPskRow(
+                rs.getObject("psk_id", UUID.class),
+                rs.getString("secret_hash"),
+                rs.getString("name"),
+                rs.getString("owner"),
+                rs.getString("roles"),
+                rs.getString("created_by"),
+                DeploymentRunRowMapper.instant(rs.getTimestamp("created_at")),
+                DeploymentRunRowMapper.instant(rs.getTimestamp("expires_at")),
+                DeploymentRunRowMapper.instant(rs.getTimestamp("deleted_at")));
+        if (rs.next()) {
+          throw new IllegalStateException("two user PSKs with one secret hash");
+        }
+        return Optional.of(row);
+      }
+    }
+  }
 
   /** Newest first; revoked keys only when asked. */
   @SqlQuery(

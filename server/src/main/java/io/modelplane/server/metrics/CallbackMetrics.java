@@ -11,6 +11,8 @@ import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
 import java.io.IOException;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code modelplane_writebacks_total} and {@code modelplane_run_callbacks_total}: the status
@@ -23,9 +25,14 @@ public final class CallbackMetrics implements ReaderInterceptor, ContainerRespon
 
   private final MeterRegistry registry;
 
+  /** Each counter, registered on first use (not looked up in the registry per request). */
+  private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+
   public CallbackMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
+
+  private record Key(Reported reported, int httpStatus) {}
 
   @Override
   public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
@@ -45,16 +52,25 @@ public final class CallbackMetrics implements ReaderInterceptor, ContainerRespon
   @Override
   public void filter(ContainerRequestContext request, ContainerResponseContext response) {
     if (request.getProperty(REPORTED) instanceof Reported reported) {
-      Counter.builder(reported.meter())
-          .description(
-              reported.meter().equals("modelplane.writebacks")
-                  ? "Training status writebacks by reported status and HTTP status"
-                  : "Deployment run callbacks by reported status and HTTP status")
-          .tag("status", reported.status().toLowerCase(Locale.ROOT))
-          .tag("http_status", Integer.toString(response.getStatus()))
-          .register(registry)
-          .increment();
+      Key key = new Key(reported, response.getStatus());
+      Counter counter = counters.get(key);
+      if (counter == null) {
+        counter = counters.computeIfAbsent(key, this::register);
+      }
+      counter.increment();
     }
+  }
+
+  private Counter register(Key key) {
+    Reported reported = key.reported();
+    return Counter.builder(reported.meter())
+        .description(
+            reported.meter().equals("modelplane.writebacks")
+                ? "Training status writebacks by reported status and HTTP status"
+                : "Deployment run callbacks by reported status and HTTP status")
+        .tag("status", reported.status().toLowerCase(Locale.ROOT))
+        .tag("http_status", Integer.toString(key.httpStatus()))
+        .register(registry);
   }
 
   private record Reported(String meter, String status) {}

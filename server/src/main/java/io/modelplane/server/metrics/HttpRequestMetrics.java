@@ -3,6 +3,9 @@ package io.modelplane.server.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code http_server_requests_seconds}: every API request by route template (never the raw path,
@@ -11,12 +14,32 @@ import java.time.Duration;
 public final class HttpRequestMetrics {
   private final MeterRegistry registry;
 
+  /**
+   * The timer of each (method, route, status), registered on first use: building the id and looking
+   * it up in the registry on every request cost more than recording.
+   */
+  private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+
   public HttpRequestMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
   public void record(String method, String route, int status, long nanos) {
-    Timer.builder("http.server.requests")
+    Key key = new Key(method, route, status);
+    Timer timer = timers.get(key);
+    if (timer == null) {
+      timer = timers.computeIfAbsent(key, this::register);
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private record Key(String method, String route, int status) {}
+
+  private Timer register(Key key) {
+    String method = key.method();
+    String route = key.route();
+    int status = key.status();
+    return Timer.builder("http.server.requests")
         .description("HTTP requests by route template, method and status")
         .tag("method", method)
         .tag("route", route)
@@ -25,8 +48,7 @@ public final class HttpRequestMetrics {
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1))
         .maximumExpectedValue(Duration.ofSeconds(30))
-        .register(registry)
-        .record(Duration.ofNanos(nanos));
+        .register(registry);
   }
 
   private static String outcome(int status) {

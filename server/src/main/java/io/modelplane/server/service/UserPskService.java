@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.server.db.Keyset;
+import io.modelplane.server.db.PlainJdbc;
 import io.modelplane.server.db.UserPskDao;
 import io.modelplane.server.db.UserPskRow;
 import java.nio.charset.StandardCharsets;
@@ -151,7 +152,8 @@ public final class UserPskService {
     }
     String presented = hash(secret);
     Optional<UserPskRow> found =
-        jdbi.withExtension(UserPskDao.class, dao -> dao.findBySecretHash(presented));
+        PlainJdbc.withConnection(
+            jdbi, connection -> UserPskDao.findBySecretHash(connection, presented));
     if (found.isEmpty()
         || !MessageDigest.isEqual(
             presented.getBytes(StandardCharsets.US_ASCII),

@@ -35,6 +35,8 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
 
   @Override
   public void filter(ContainerRequestContext request) {
+    // Nothing of an earlier request served by this thread may stay (see callerOf).
+    CallerSecurityContext.clearCurrent();
     String path = request.getUriInfo().getPath();
     if (PUBLIC_PATHS.contains(path.startsWith("/") ? path.substring(1) : path)) {
       return;
@@ -57,6 +59,7 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
     boolean secure =
         request.getSecurityContext() != null && request.getSecurityContext().isSecure();
     request.setSecurityContext(new CallerSecurityContext(caller.get(), secure));
+    CallerSecurityContext.setCurrent(caller.get());
     MDC.put(RequestLogFilter.MDC_CALLER, caller.get().name()); // every later line of the request
   }
 

@@ -13,7 +13,13 @@ import java.util.Optional;
 public final class PlatformPskAuthenticator implements Authenticator {
   private final byte[] expectedDigest;
 
+  /**
+   * Cloned per request: a clone skips the provider look-up of {@link MessageDigest#getInstance}.
+   */
+  private final MessageDigest prototype;
+
   public PlatformPskAuthenticator(String platformPsk) {
+    this.prototype = newDigest();
     this.expectedDigest = sha256(platformPsk);
   }
 
@@ -24,9 +30,19 @@ public final class PlatformPskAuthenticator implements Authenticator {
         : Optional.empty();
   }
 
-  private static byte[] sha256(String value) {
+  private byte[] sha256(String value) {
+    MessageDigest digest;
     try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      digest = (MessageDigest) prototype.clone();
+    } catch (CloneNotSupportedException e) {
+      digest = newDigest();
+    }
+    return digest.digest(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static MessageDigest newDigest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -14,6 +14,7 @@ import io.modelplane.server.db.DeploymentRow;
 import io.modelplane.server.db.DeploymentRunDao;
 import io.modelplane.server.db.DeploymentRunRow;
 import io.modelplane.server.db.Keyset;
+import io.modelplane.server.db.PlainJdbc;
 import io.modelplane.server.outbox.Outbox;
 import io.modelplane.server.outbox.OutboxPayload;
 import io.modelplane.server.outbox.OutboxTaskKind;
@@ -221,7 +222,8 @@ public final class DeploymentLifecycle {
 
   /** Whether a live deployment of {@code modelName} is called {@code name} now. */
   public boolean exists(String modelName, String name) {
-    return findLive(modelName, name).isPresent();
+    return PlainJdbc.withConnection(
+        rows.jdbi(), connection -> DeploymentDao.liveExists(connection, modelName, name));
   }
 
   public Deployment get(String modelName, String name) {
@@ -555,7 +557,7 @@ public final class DeploymentLifecycle {
   }
 
   private Optional<DeploymentRow> findLive(String modelName, String name) {
-    return rows.jdbi().withExtension(DeploymentDao.class, dao -> dao.findLive(modelName, name));
+    return rows.jdbi().withHandle(handle -> DeploymentDao.findLive(handle, modelName, name));
   }
 
   private Deployment toDeployment(DeploymentRow row) {

@@ -162,13 +162,40 @@ final class DeploymentRows {
     return toRun(row, find(row.deploymentId()).orElseThrow());
   }
 
+  /** The run a callback statement changed, with its deployment as the statement returned it. */
+  DeploymentRun toRun(DeploymentRunDao.Callback callback) {
+    DeploymentRunDao.CallbackDeployment deployment = callback.deployment();
+    return toRun(
+        callback.row(),
+        deployment.modelName(),
+        deployment.name(),
+        deployment.targetCatalog(),
+        deployment.targetSchema(),
+        deployment.targetTable());
+  }
+
   /** A run of {@code deployment}. */
   DeploymentRun toRun(DeploymentRunRow row, DeploymentRow deployment) {
+    return toRun(
+        row,
+        deployment.modelName(),
+        deployment.name(),
+        deployment.targetCatalog(),
+        deployment.targetSchema(),
+        deployment.targetTable());
+  }
+
+  private DeploymentRun toRun(
+      DeploymentRunRow row,
+      String modelName,
+      String name,
+      String deploymentTargetCatalog,
+      String deploymentTargetSchema,
+      String deploymentTargetTable) {
     // A run recorded before V10 with no target on its row wrote its deployment's target.
     TableRef target =
         row.targetTable() == null
-            ? new TableRef(
-                deployment.targetCatalog(), deployment.targetSchema(), deployment.targetTable())
+            ? new TableRef(deploymentTargetCatalog, deploymentTargetSchema, deploymentTargetTable)
             : new TableRef(row.targetCatalog(), row.targetSchema(), row.targetTable());
     return new DeploymentRun(
         row.runId(),
@@ -185,8 +212,8 @@ final class DeploymentRows {
         row.startedAt(),
         row.finishedAt(),
         row.createdAt(),
-        deployment.modelName(),
-        deployment.name(),
+        modelName,
+        name,
         target,
         row.targetOverridden(),
         row.settings() == null

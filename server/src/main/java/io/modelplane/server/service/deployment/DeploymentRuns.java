@@ -5,6 +5,7 @@ import io.modelplane.server.db.DeploymentRow;
 import io.modelplane.server.db.DeploymentRunDao;
 import io.modelplane.server.db.DeploymentRunRow;
 import io.modelplane.server.db.Keyset;
+import io.modelplane.server.db.PlainJdbc;
 import io.modelplane.server.db.RunListFilter;
 import io.modelplane.server.outbox.Outbox;
 import io.modelplane.server.outbox.OutboxPayload;
@@ -331,7 +332,7 @@ public final class DeploymentRuns {
       String modelName, String name, RunCallback callback, Caller caller) {
     if (caller.platform() && rows.onPostgres()) {
       // The platform may change any deployment: nothing to read before the statement.
-      Optional<DeploymentRunRow> done =
+      Optional<DeploymentRunDao.Callback> done =
           recordCallbackInOneStatement(modelName, name, Optional.empty(), callback);
       if (done.isPresent()) {
         return rows.toRun(done.get());
@@ -342,7 +343,7 @@ public final class DeploymentRuns {
         && seen.modelAlias() == null
         && rows.onPostgres()
         && rows.mayChange(seen, caller)) {
-      Optional<DeploymentRunRow> done =
+      Optional<DeploymentRunDao.Callback> done =
           recordCallbackInOneStatement(
               modelName,
               name,
@@ -445,17 +446,17 @@ public final class DeploymentRuns {
    * {@link DeploymentTransitions#callbackInOneStatement}). Empty when it did not apply (nothing
    * written) or when the run's first sight raced another one (its insert lost on the unique key).
    */
-  private Optional<DeploymentRunRow> recordCallbackInOneStatement(
+  private Optional<DeploymentRunDao.Callback> recordCallbackInOneStatement(
       String modelName,
       String name,
       Optional<DeploymentRunDao.AuthorizedOn> authorizedOn,
       RunCallback callback) {
     try {
-      return rows.jdbi()
-          .withHandle(
-              handle ->
-                  transitions.callbackInOneStatement(
-                      handle, modelName, name, authorizedOn, callback));
+      return PlainJdbc.withConnection(
+          rows.jdbi(),
+          connection ->
+              transitions.callbackInOneStatement(
+                  connection, modelName, name, authorizedOn, callback));
     } catch (UnableToExecuteStatementException e) {
       if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
         return Optional.empty();

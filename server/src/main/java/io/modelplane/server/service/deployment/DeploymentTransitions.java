@@ -10,12 +10,16 @@ import io.modelplane.server.service.ErrorMessages;
 import io.modelplane.server.service.RunCallback;
 import io.modelplane.server.service.RunStatus;
 import io.modelplane.server.service.events.EventLog;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.jdbi.v3.core.Handle;
 
 /**
  * The one place where a deployment or a run changes status: the move is checked against {@link
@@ -150,22 +154,23 @@ public final class DeploymentTransitions {
    * @throws ConflictException when the state machine does not allow the move, or the reconcile loop
    *     ended the run with another status
    */
-  Optional<DeploymentRunRow> callbackInOneStatement(
-      Handle handle,
+  Optional<DeploymentRunDao.Callback> callbackInOneStatement(
+      Connection connection,
       String modelName,
       String name,
       Optional<DeploymentRunDao.AuthorizedOn> authorizedOn,
-      RunCallback callback) {
+      RunCallback callback)
+      throws SQLException {
     Instant at = now();
     RunStatus to = callback.status();
     Optional<DeploymentRunDao.Callback> done =
         DeploymentRunDao.callbackInOneStatement(
-            handle,
+            connection,
             modelName,
             name,
             authorizedOn,
             callback.airflowRunId(),
-            DeploymentStateMachine.runSources(to).stream().map(RunStatus::value).toList(),
+            RUN_SOURCE_VALUES.get(to),
             to.value(),
             callback.rowsScored(),
             to == RunStatus.FAILED ? ErrorMessages.truncate(callback.errorMessage()) : null,
@@ -187,7 +192,20 @@ public final class DeploymentTransitions {
         throw illegalRunMove(run.airflowRunId(), current, to);
       }
     }
-    return Optional.of(run);
+    return done;
+  }
+
+  /** The statuses a run may move to each status from, as the column's values (made once). */
+  private static final Map<RunStatus, List<String>> RUN_SOURCE_VALUES = runSourceValues();
+
+  private static Map<RunStatus, List<String>> runSourceValues() {
+    Map<RunStatus, List<String>> values = new EnumMap<>(RunStatus.class);
+    for (RunStatus to : RunStatus.values()) {
+      values.put(
+          to,
+          DeploymentStateMachine.runSources(to).stream().map(RunStatus::value).sorted().toList());
+    }
+    return values;
   }
 
   static ConflictException illegalRunMove(String airflowRunId, RunStatus from, RunStatus to) {
