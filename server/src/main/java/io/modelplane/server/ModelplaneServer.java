@@ -73,10 +73,10 @@ public final class ModelplaneServer implements AutoCloseable {
     Database database = Database.connect(config.database());
     ServerMetrics metrics = ServerMetrics.create(config.metrics().enabled());
     database.publishPoolMetrics(metrics.registry()); // before the pool starts (migration)
-    timeline.step("configuration, pool and metrics");
-    // The schema migrates while the HTTP stack initializes (both mostly load classes, so the two
-    // overlap on a second core); connections are accepted once both are done.
+    // The schema migrates while the HTTP stack initializes (on a fresh database it is the longest
+    // of the two, so it starts first); connections are accepted once both are done.
     CompletableFuture<Void> migration = migrateInBackground(database, timeline);
+    timeline.step("configuration, pool and metrics");
     ModelplaneServices services = null;
     Server started = null;
     Optional<Server> metricsJetty = Optional.empty();
@@ -120,7 +120,7 @@ public final class ModelplaneServer implements AutoCloseable {
       timeline.step("listening and background loops");
       LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
       timeline.ready();
-      warmUpInBackground(services);
+      warmUpInBackground(services, metrics);
       ModelplaneServer server =
           new ModelplaneServer(
               started,
@@ -173,10 +173,16 @@ public final class ModelplaneServer implements AutoCloseable {
 
   /**
    * What the first requests would otherwise pay for, done once the server is ready, on a daemon
-   * thread of low priority: the DAG template engine and its templates.
+   * thread of low priority: the JVM's meters and the DAG template engine and its templates.
    */
-  private static void warmUpInBackground(ModelplaneServices services) {
-    Thread thread = new Thread(services.renderer()::warmUp, "modelplane-warm-up");
+  private static void warmUpInBackground(ModelplaneServices services, ServerMetrics metrics) {
+    Thread thread =
+        new Thread(
+            () -> {
+              metrics.bindJvmMetrics();
+              services.renderer().warmUp();
+            },
+            "modelplane-warm-up");
     thread.setDaemon(true);
     thread.setPriority(Thread.MIN_PRIORITY);
     thread.start();
