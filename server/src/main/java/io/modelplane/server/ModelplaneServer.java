@@ -67,20 +67,23 @@ public final class ModelplaneServer implements AutoCloseable {
   }
 
   public static ModelplaneServer start(ServerConfig config, Clock clock) {
+    StartupTimeline timeline = new StartupTimeline();
     BuildInfo build = BuildInfo.load();
     LOG.info("Starting Modelplane {} ({})", build.version(), config);
     Database database = Database.connect(config.database());
     ServerMetrics metrics = ServerMetrics.create(config.metrics().enabled());
     database.publishPoolMetrics(metrics.registry()); // before the pool starts (migration)
-    // The schema migrates while the HTTP stack initializes (both mostly load classes, so the two
-    // overlap on a second core); connections are accepted once both are done.
-    CompletableFuture<Void> migration = migrateInBackground(database);
+    // The schema migrates while the HTTP stack initializes (on a fresh database it is the longest
+    // of the two, so it starts first); connections are accepted once both are done.
+    CompletableFuture<Void> migration = migrateInBackground(database, timeline);
+    timeline.step("configuration, pool and metrics");
     ModelplaneServices services = null;
     Server started = null;
     Optional<Server> metricsJetty = Optional.empty();
     try {
       services = ModelplaneServices.build(config, database, clock, metrics);
       OutboxMetrics.register(metrics, database.jdbi(), clock);
+      timeline.step("services");
       MetricsServlet metricsServlet =
           new MetricsServlet(
               metrics,
@@ -92,8 +95,12 @@ public final class ModelplaneServer implements AutoCloseable {
       if (config.metrics().onApiPort()) {
         mounts.add(new HttpServerFactory.Mount(metricsServlet, List.of("/metrics")));
       }
-      started = HttpServerFactory.start(new ModelplaneApi(services, build, metrics), mounts);
+      ModelplaneApi api = new ModelplaneApi(services, build, metrics);
+      timeline.step("JAX-RS application");
+      started = HttpServerFactory.start(api, mounts);
+      timeline.step("Jetty and Jersey start");
       awaitMigration(migration);
+      timeline.step("waiting for the migration");
       int port = HttpServerFactory.listen(started, config);
       if (config.metrics().enabled() && config.metrics().port().isPresent()) {
         metricsJetty =
@@ -110,7 +117,10 @@ public final class ModelplaneServer implements AutoCloseable {
       services.outbox().ifPresent(OutboxWorker::start);
       services.reconcile().ifPresent(ReconcileLoop::start);
       services.webhookWorkers().start();
+      timeline.step("listening and background loops");
       LOG.info("Modelplane listening on {}:{}", config.bindAddress(), port);
+      timeline.ready();
+      warmUpInBackground(services, metrics);
       ModelplaneServer server =
           new ModelplaneServer(
               started,
@@ -143,17 +153,39 @@ public final class ModelplaneServer implements AutoCloseable {
     }
   }
 
-  private static CompletableFuture<Void> migrateInBackground(Database database) {
+  private static CompletableFuture<Void> migrateInBackground(
+      Database database, StartupTimeline timeline) {
     return CompletableFuture.runAsync(
         () -> {
+          long began = System.nanoTime();
           database.migrate();
+          timeline.parallel("schema migration", System.nanoTime() - began);
+          began = System.nanoTime();
           database.isReachable(); // loads the query path before the first request needs it
+          timeline.parallel("first query", System.nanoTime() - began);
         },
         task -> {
           Thread thread = new Thread(task, "modelplane-migrate");
           thread.setDaemon(true);
           thread.start();
         });
+  }
+
+  /**
+   * What the first requests would otherwise pay for, done once the server is ready, on a daemon
+   * thread of low priority: the JVM's meters and the DAG template engine and its templates.
+   */
+  private static void warmUpInBackground(ModelplaneServices services, ServerMetrics metrics) {
+    Thread thread =
+        new Thread(
+            () -> {
+              metrics.bindJvmMetrics();
+              services.renderer().warmUp();
+            },
+            "modelplane-warm-up");
+    thread.setDaemon(true);
+    thread.setPriority(Thread.MIN_PRIORITY);
+    thread.start();
   }
 
   private static void awaitMigration(CompletableFuture<Void> migration) {

@@ -69,7 +69,8 @@ record ModelplaneServices(
     String executorName,
     WebhookService webhooks,
     EventFeed eventFeed,
-    WebhookWorkers webhookWorkers) {
+    WebhookWorkers webhookWorkers,
+    DagRenderer renderer) {
   private static final Logger LOG = LoggerFactory.getLogger(ModelplaneServices.class);
 
   static ModelplaneServices build(ServerConfig config, Database database, Clock clock) {
@@ -219,7 +220,8 @@ record ModelplaneServices(
           new WebhookWorkers(
               new EventDispatcher(database.jdbi(), json, clock),
               new WebhookDeliveryWorker(database.jdbi(), targets, config.webhooks(), clock),
-              config.webhooks().pollInterval()));
+              config.webhooks().pollInterval()),
+          renderer);
     } catch (RuntimeException e) {
       dagStore.close();
       throw e;

@@ -17,13 +17,16 @@ import java.util.Optional;
 /**
  * The server's meter registry: Prometheus when metrics are enabled (with the JVM's memory, GC,
  * threads, classes, CPU and uptime), else a registry that keeps nothing. Everything that measures
- * registers its meters here; {@link #scrape()} renders them for {@code /metrics}.
+ * registers its meters here; {@link #scrape()} renders them for {@code /metrics}. The JVM's meters
+ * (which start JMX, ~100 ms of a start) are bound by {@link #bindJvmMetrics()}, which the server
+ * calls once it is ready, and at the latest by the first scrape.
  */
 public final class ServerMetrics implements AutoCloseable {
   private final MeterRegistry registry;
   private final Optional<PrometheusMeterRegistry> prometheus;
   private final List<Runnable> beforeScrape = new ArrayList<>();
   private final List<AutoCloseable> closeables = new ArrayList<>();
+  private boolean jvmBound;
 
   private ServerMetrics(MeterRegistry registry, Optional<PrometheusMeterRegistry> prometheus) {
     this.registry = registry;
@@ -35,16 +38,24 @@ public final class ServerMetrics implements AutoCloseable {
       return new ServerMetrics(new CompositeMeterRegistry(), Optional.empty());
     }
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    ServerMetrics metrics = new ServerMetrics(prometheus, Optional.of(prometheus));
-    new ClassLoaderMetrics().bindTo(prometheus);
-    new JvmMemoryMetrics().bindTo(prometheus);
+    return new ServerMetrics(prometheus, Optional.of(prometheus));
+  }
+
+  /** Binds the JVM's meters (memory, GC, threads, classes, CPU, uptime) once; no-op if disabled. */
+  public synchronized void bindJvmMetrics() {
+    if (jvmBound || prometheus.isEmpty()) {
+      return;
+    }
+    jvmBound = true;
+    MeterRegistry target = prometheus.get();
+    new ClassLoaderMetrics().bindTo(target);
+    new JvmMemoryMetrics().bindTo(target);
     JvmGcMetrics gc = new JvmGcMetrics();
-    gc.bindTo(prometheus);
-    metrics.closeables.add(gc);
-    new JvmThreadMetrics().bindTo(prometheus);
-    new ProcessorMetrics().bindTo(prometheus);
-    new UptimeMetrics().bindTo(prometheus);
-    return metrics;
+    gc.bindTo(target);
+    closeables.add(gc);
+    new JvmThreadMetrics().bindTo(target);
+    new ProcessorMetrics().bindTo(target);
+    new UptimeMetrics().bindTo(target);
   }
 
   public MeterRegistry registry() {
@@ -68,12 +79,14 @@ public final class ServerMetrics implements AutoCloseable {
     synchronized (beforeScrape) {
       refreshes = List.copyOf(beforeScrape);
     }
+    bindJvmMetrics();
     refreshes.forEach(Runnable::run);
     return prometheus.map(PrometheusMeterRegistry::scrape).orElse("");
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    jvmBound = true; // never bound after the close
     for (AutoCloseable closeable : closeables) {
       try {
         closeable.close();

@@ -49,7 +49,10 @@ public final class WebhookDeliveryWorker {
   private final WebhookTargetPolicy targets;
   private final WebhookConfig config;
   private final Clock clock;
-  private final HttpClient http;
+
+  /** Made by the first attempt (an HTTP client loads TLS and its own threads: not at start-up). */
+  private volatile HttpClient http;
+
   private final ExecutorService senders;
 
   public WebhookDeliveryWorker(
@@ -66,12 +69,25 @@ public final class WebhookDeliveryWorker {
               thread.setDaemon(true);
               return thread;
             });
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(config.timeout())
-            .build();
+  }
+
+  private HttpClient http() {
+    HttpClient client = http;
+    if (client == null) {
+      synchronized (this) {
+        client = http;
+        if (client == null) {
+          client =
+              HttpClient.newBuilder()
+                  .version(HttpClient.Version.HTTP_1_1)
+                  .followRedirects(HttpClient.Redirect.NEVER)
+                  .connectTimeout(config.timeout())
+                  .build();
+          http = client;
+        }
+      }
+    }
+    return client;
   }
 
   /**
@@ -222,7 +238,7 @@ public final class WebhookDeliveryWorker {
     }
     try {
       HttpResponse<InputStream> response =
-          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          http().send(request, HttpResponse.BodyHandlers.ofInputStream());
       String excerpt;
       try (InputStream in = response.body()) {
         excerpt = new String(in.readNBytes(RESPONSE_EXCERPT), StandardCharsets.UTF_8);
