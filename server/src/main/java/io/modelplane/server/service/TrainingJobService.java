@@ -7,7 +7,6 @@ import static io.modelplane.server.service.TrainingJobStatus.READY;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelplane.server.config.DatabaseConfig;
 import io.modelplane.server.db.Keyset;
 import io.modelplane.server.db.TrainingJobDao;
 import io.modelplane.server.db.TrainingJobEventDao;
@@ -74,27 +73,6 @@ public final class TrainingJobService {
 
   /** The longest an item waits for its batch to fill while another batch of writebacks runs. */
   static final Duration WRITEBACK_BATCH_WAIT = Duration.ofMillis(1);
-
-  public TrainingJobService(
-      Jdbi jdbi,
-      DagStore dagStore,
-      DagRenderer renderer,
-      Optional<WorkExecutor> airflow,
-      URI publicUrl,
-      ObjectMapper json,
-      Clock clock,
-      DagRunIds runIds) {
-    this(
-        jdbi,
-        dagStore,
-        renderer,
-        airflow,
-        publicUrl,
-        json,
-        clock,
-        runIds,
-        DatabaseConfig.DEFAULT_WRITEBACK_BATCH_MAX);
-  }
 
   /**
    * @param writebackBatchMax on PostgreSQL, how many concurrent writebacks are committed together
