@@ -11,6 +11,7 @@ import io.modelplane.server.metrics.OutboxMetrics;
 import io.modelplane.server.metrics.ServerMetrics;
 import io.modelplane.server.outbox.OutboxWorker;
 import io.modelplane.server.reconcile.ReconcileLoop;
+import io.modelplane.server.service.TrainingJobService;
 import io.modelplane.server.webhooks.WebhookWorkers;
 import java.net.URI;
 import java.time.Clock;
@@ -39,6 +40,7 @@ public final class ModelplaneServer implements AutoCloseable {
   private volatile Optional<ReconcileLoop> reconcile = Optional.empty();
   private final Optional<LocalExecutor> localExecutor;
   private volatile WebhookWorkers webhooks;
+  private volatile TrainingJobService trainingJobs;
   private final DagStore dagStore;
   private final int port;
 
@@ -133,6 +135,7 @@ public final class ModelplaneServer implements AutoCloseable {
               port);
       server.reconcile = services.reconcile();
       server.webhooks = services.webhookWorkers();
+      server.trainingJobs = services.trainingJobs();
       return server;
     } catch (Exception e) {
       metricsJetty.ifPresent(ModelplaneServer::stopQuietly);
@@ -251,6 +254,9 @@ public final class ModelplaneServer implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("Error while stopping the HTTP server: {}", e.toString());
     } finally {
+      if (trainingJobs != null) {
+        trainingJobs.close(); // after the HTTP server: its last writebacks commit first
+      }
       dagStore.close();
       database.close();
       metrics.close();

@@ -128,7 +128,8 @@ record ModelplaneServices(
               config.publicUrl(),
               json,
               clock,
-              runIds);
+              runIds,
+              config.database().writebackBatchMax());
       Optional<ModelRegistry> registry =
           config
               .mlflow()

@@ -1,7 +1,18 @@
 package io.modelplane.server.config;
 
-/** JDBC settings; an H2 file URL by default. */
-public record DatabaseConfig(String url, String user, String password, int poolSize) {
+/**
+ * JDBC settings; an H2 file URL by default. {@code writebackBatchMax}: how many training-job status
+ * writebacks PostgreSQL commits together at most (group commit; 1 = each on its own).
+ */
+public record DatabaseConfig(
+    String url, String user, String password, int poolSize, int writebackBatchMax) {
+
+  /** The default of {@code MODELPLANE_WRITEBACK_BATCH_MAX}. */
+  public static final int DEFAULT_WRITEBACK_BATCH_MAX = 32;
+
+  public DatabaseConfig(String url, String user, String password, int poolSize) {
+    this(url, user, password, poolSize, DEFAULT_WRITEBACK_BATCH_MAX);
+  }
 
   public boolean isH2() {
     return url.startsWith("jdbc:h2:");
@@ -15,6 +26,8 @@ public record DatabaseConfig(String url, String user, String password, int poolS
         + user
         + ", poolSize="
         + poolSize
+        + ", writebackBatchMax="
+        + writebackBatchMax
         + "]";
   }
 

@@ -235,7 +235,13 @@ public record ServerConfig(
                 "MODELPLANE_DB_POOL_SIZE",
                 defaultPoolSize(Runtime.getRuntime().availableProcessors()),
                 1,
-                200));
+                200),
+            intSetting(
+                settings,
+                "MODELPLANE_WRITEBACK_BATCH_MAX",
+                DatabaseConfig.DEFAULT_WRITEBACK_BATCH_MAX,
+                1,
+                1000));
     if (!database.url().startsWith("jdbc:h2:") && !database.url().startsWith("jdbc:postgresql:")) {
       throw new ConfigException(
           "MODELPLANE_DB_URL must be a jdbc:postgresql: or jdbc:h2: URL, got "

@@ -3,8 +3,10 @@ package io.modelplane.server.db;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.EmptyHandling;
@@ -195,6 +197,175 @@ public interface TrainingJobDao extends SqlObject {
                           new LastEvent(reconciledStatus, rs.getString("reconciled_reason"))));
             })
         .findOne();
+  }
+
+  /** {@link #writebackInOneStatement} of one item of a batch. */
+  static Optional<Writeback> writebackInOneStatement(
+      Handle handle, WritebackItem item, String reconcileActor) {
+    return writebackInOneStatement(
+        handle,
+        item.jobId(),
+        item.fromStatuses(),
+        item.toStatus(),
+        item.mlflowRunId(),
+        item.registeredModelName(),
+        item.errorMessage(),
+        item.actor(),
+        item.reason(),
+        reconcileActor,
+        item.feedData(),
+        item.now());
+  }
+
+  /**
+   * One writeback of a batch ({@link #writebackBatch}): the arguments of {@link
+   * #writebackInOneStatement} for one job.
+   */
+  record WritebackItem(
+      UUID jobId,
+      Collection<String> fromStatuses,
+      String toStatus,
+      String mlflowRunId,
+      String registeredModelName,
+      String errorMessage,
+      String actor,
+      String reason,
+      String feedData,
+      Instant now) {}
+
+  /**
+   * Several writebacks of different jobs on PostgreSQL in one statement, so in one round trip and
+   * one commit (group commit): each item does exactly what {@link #writebackInOneStatement} does
+   * for it alone, and its outcome is at the item's index (empty when its job does not exist). The
+   * jobs are locked in {@code job_id} order, so two batches (or a batch and any one-row change)
+   * never deadlock. Every job may appear once: two writebacks of one job in a statement would both
+   * read its status from before either.
+   */
+  static List<Optional<Writeback>> writebackBatch(
+      Handle handle, List<WritebackItem> items, String reconcileActor) {
+    int n = items.size();
+    List<String> jobIds = new ArrayList<>(n);
+    List<String> sources = new ArrayList<>(n);
+    List<String> toStatuses = new ArrayList<>(n);
+    List<String> mlflowRunIds = new ArrayList<>(n);
+    List<String> registeredModelNames = new ArrayList<>(n);
+    List<String> errorMessages = new ArrayList<>(n);
+    List<String> actors = new ArrayList<>(n);
+    List<String> reasons = new ArrayList<>(n);
+    List<String> feedData = new ArrayList<>(n);
+    List<String> nows = new ArrayList<>(n);
+    Set<UUID> seen = new HashSet<>();
+    for (WritebackItem item : items) {
+      if (!seen.add(item.jobId())) {
+        throw new IllegalArgumentException("job " + item.jobId() + " twice in one batch");
+      }
+      jobIds.add(item.jobId().toString());
+      sources.add(String.join(",", item.fromStatuses()));
+      toStatuses.add(item.toStatus());
+      mlflowRunIds.add(item.mlflowRunId());
+      registeredModelNames.add(item.registeredModelName());
+      errorMessages.add(item.errorMessage());
+      actors.add(item.actor());
+      reasons.add(item.reason());
+      feedData.add(item.feedData());
+      nows.add(item.now().toString());
+    }
+    List<Optional<Writeback>> outcomes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      outcomes.add(Optional.empty());
+    }
+    handle
+        .createQuery(
+            """
+            WITH input AS (
+                SELECT * FROM unnest(
+                    CAST(:jobIds AS UUID[]), CAST(:sources AS VARCHAR[]),
+                    CAST(:toStatuses AS VARCHAR[]), CAST(:mlflowRunIds AS VARCHAR[]),
+                    CAST(:registeredModelNames AS VARCHAR[]), CAST(:errorMessages AS VARCHAR[]),
+                    CAST(:actors AS VARCHAR[]), CAST(:reasons AS VARCHAR[]),
+                    CAST(:feedData AS VARCHAR[]), CAST(:nows AS TIMESTAMP WITH TIME ZONE[]))
+                    WITH ORDINALITY AS i(job_id, sources, to_status, mlflow_run_id,
+                        registered_model_name, error_message, actor, reason, feed_data, at, item)
+            ), cur AS (
+                SELECT t.* FROM training_jobs t
+                 WHERE t.job_id IN (SELECT job_id FROM input)
+                 ORDER BY t.job_id
+                   FOR UPDATE
+            ), reconciled AS (
+                SELECT i.item, last.to_status, last.reason
+                  FROM input i
+                 CROSS JOIN LATERAL (
+                     SELECT e.actor, e.to_status, e.reason FROM training_job_events e
+                      WHERE e.job_id = i.job_id ORDER BY e.event_id DESC LIMIT 1) last
+                 WHERE last.actor = :reconcileActor AND last.to_status <> i.to_status
+            ), moved AS (
+                UPDATE training_jobs t
+                   SET status = i.to_status,
+                       mlflow_run_id = COALESCE(i.mlflow_run_id, t.mlflow_run_id),
+                       registered_model_name =
+                           COALESCE(i.registered_model_name, t.registered_model_name),
+                       error_message = i.error_message,
+                       updated_at = i.at
+                  FROM input i JOIN cur ON cur.job_id = i.job_id
+                 WHERE t.job_id = i.job_id
+                   AND cur.status = ANY (string_to_array(i.sources, ','))
+                   AND cur.status <> i.to_status
+                   AND NOT EXISTS (SELECT 1 FROM reconciled r WHERE r.item = i.item)
+                RETURNING t.*, i.item
+            ), event AS (
+                INSERT INTO training_job_events
+                    (job_id, from_status, to_status, actor, reason, created_at)
+                SELECT m.job_id, cur.status, i.to_status, i.actor, i.reason, i.at
+                  FROM moved m JOIN input i ON i.item = m.item JOIN cur ON cur.job_id = m.job_id
+                 ORDER BY m.item
+            ), feed AS (
+                INSERT INTO platform_events
+                    (event_type, subject_id, from_value, to_value, data, created_at)
+                SELECT 'training_job.status_changed', m.job_id, cur.status, i.to_status,
+                       i.feed_data, i.at
+                  FROM moved m JOIN input i ON i.item = m.item JOIN cur ON cur.job_id = m.job_id
+                 ORDER BY m.item
+            )
+            SELECT cur.status AS previous_status, TRUE AS moved,
+                   CAST(NULL AS VARCHAR(20)) AS reconciled_status,
+                   CAST(NULL AS VARCHAR(100000)) AS reconciled_reason, m.*
+              FROM moved m JOIN cur ON cur.job_id = m.job_id
+            UNION ALL
+            SELECT cur.status, FALSE, r.to_status, r.reason, cur.*, i.item
+              FROM input i JOIN cur ON cur.job_id = i.job_id
+              LEFT JOIN reconciled r ON r.item = i.item
+             WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.item = i.item)
+            """)
+        .bindArray("jobIds", String.class, jobIds)
+        .bindArray("sources", String.class, sources)
+        .bindArray("toStatuses", String.class, toStatuses)
+        .bindArray("mlflowRunIds", String.class, mlflowRunIds)
+        .bindArray("registeredModelNames", String.class, registeredModelNames)
+        .bindArray("errorMessages", String.class, errorMessages)
+        .bindArray("actors", String.class, actors)
+        .bindArray("reasons", String.class, reasons)
+        .bindArray("feedData", String.class, feedData)
+        .bindArray("nows", String.class, nows)
+        .bind("reconcileActor", reconcileActor)
+        .map(
+            (rs, ctx) -> {
+              String reconciledStatus = rs.getString("reconciled_status");
+              outcomes.set(
+                  rs.getInt("item") - 1,
+                  Optional.of(
+                      new Writeback(
+                          rs.getString("previous_status"),
+                          rs.getBoolean("moved"),
+                          TrainingJobRowMapper.INSTANCE.map(rs, ctx),
+                          reconciledStatus == null
+                              ? Optional.empty()
+                              : Optional.of(
+                                  new LastEvent(
+                                      reconciledStatus, rs.getString("reconciled_reason"))))));
+              return 0;
+            })
+        .list();
+    return outcomes;
   }
 
   /** Records a successful trigger: status, run id and attempt, if the status is still allowed. */

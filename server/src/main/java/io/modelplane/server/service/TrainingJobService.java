@@ -27,6 +27,7 @@ import io.modelplane.server.service.events.EventLog;
 import java.net.URI;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -65,8 +66,18 @@ public final class TrainingJobService {
   private final Clock clock;
   private final Outbox outbox;
   private final DagRunIds runIds;
+  private final Optional<
+          GroupCommit<TrainingJobDao.WritebackItem, Optional<TrainingJobDao.Writeback>>>
+      writebacks;
   private volatile Boolean postgres;
 
+  /** The longest an item waits for its batch to fill while another batch of writebacks runs. */
+  static final Duration WRITEBACK_BATCH_WAIT = Duration.ofMillis(1);
+
+  /**
+   * @param writebackBatchMax on PostgreSQL, how many concurrent writebacks are committed together
+   *     at most ({@link GroupCommit}); 1 runs each in a transaction of its own
+   */
   public TrainingJobService(
       Jdbi jdbi,
       DagStore dagStore,
@@ -75,7 +86,26 @@ public final class TrainingJobService {
       URI publicUrl,
       ObjectMapper json,
       Clock clock,
-      DagRunIds runIds) {
+      DagRunIds runIds,
+      int writebackBatchMax) {
+    this.writebacks =
+        writebackBatchMax < 2
+            ? Optional.empty()
+            : Optional.of(
+                new GroupCommit<>(
+                    "modelplane-writebacks",
+                    writebackBatchMax,
+                    WRITEBACK_BATCH_WAIT,
+                    TrainingJobDao.WritebackItem::jobId,
+                    items ->
+                        jdbi.withHandle(
+                            handle ->
+                                TrainingJobDao.writebackBatch(handle, items, RECONCILE_ACTOR)),
+                    item ->
+                        jdbi.withHandle(
+                            handle ->
+                                TrainingJobDao.writebackInOneStatement(
+                                    handle, item, RECONCILE_ACTOR))));
     this.jdbi = jdbi;
     this.dagStore = dagStore;
     this.renderer = renderer;
@@ -384,7 +414,9 @@ public final class TrainingJobService {
 
   /**
    * The writeback on PostgreSQL: lock, conditional update, event and the row to answer with in one
-   * statement (one round trip), with the same outcomes as the transaction above.
+   * statement (one round trip), with the same outcomes as the transaction above. Concurrent
+   * writebacks of different jobs are committed together ({@link GroupCommit}, {@link
+   * TrainingJobDao#writebackBatch}); this returns once this one's transaction committed.
    */
   private TrainingJob writebackInOneStatement(
       UUID jobId,
@@ -394,25 +426,25 @@ public final class TrainingJobService {
       String errorMessage,
       Caller caller,
       Instant now) {
+    String reason = errorMessage != null ? errorMessage : "status writeback";
+    TrainingJobDao.WritebackItem item =
+        new TrainingJobDao.WritebackItem(
+            jobId,
+            values(sources),
+            target.value(),
+            update.mlflowRunId(),
+            update.registeredModelName(),
+            errorMessage,
+            caller.name(),
+            reason,
+            EventLog.trainingJobData(jobId, caller.name(), reason),
+            now);
     TrainingJobDao.Writeback result =
-        jdbi.withHandle(
-                handle ->
-                    TrainingJobDao.writebackInOneStatement(
-                        handle,
-                        jobId,
-                        values(sources),
-                        target.value(),
-                        update.mlflowRunId(),
-                        update.registeredModelName(),
-                        errorMessage,
-                        caller.name(),
-                        errorMessage != null ? errorMessage : "status writeback",
-                        RECONCILE_ACTOR,
-                        EventLog.trainingJobData(
-                            jobId,
-                            caller.name(),
-                            errorMessage != null ? errorMessage : "status writeback"),
-                        now))
+        (writebacks.isPresent()
+                ? writebacks.get().submit(item)
+                : jdbi.withHandle(
+                    handle ->
+                        TrainingJobDao.writebackInOneStatement(handle, item, RECONCILE_ACTOR)))
             .orElseThrow(() -> notFound(jobId));
     TrainingJobStatus from = TrainingJobStatus.of(result.previousStatus());
     if (result.reconciled().isPresent()) {
@@ -425,6 +457,11 @@ public final class TrainingJobService {
       LOG.info("Training job {} is now {} (writeback by {})", jobId, target.value(), caller.name());
     }
     return toJob(result.row());
+  }
+
+  /** Commits the writebacks still queued and stops the threads that commit them. */
+  public void close() {
+    writebacks.ifPresent(GroupCommit::close);
   }
 
   /** True on PostgreSQL, where a writeback is one statement; found out once, on first use. */

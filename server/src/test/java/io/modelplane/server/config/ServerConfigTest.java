@@ -253,6 +253,22 @@ class ServerConfigTest {
   }
 
   @Test
+  void writebacksAreCommittedInBatchesOf32ByDefaultAndOneDisablesIt() {
+    String psk = "0123456789abcdef";
+    assertThat(load(Map.of("MODELPLANE_PLATFORM_PSK", psk)).database().writebackBatchMax())
+        .isEqualTo(32);
+    assertThat(
+            load(Map.of("MODELPLANE_PLATFORM_PSK", psk, "MODELPLANE_WRITEBACK_BATCH_MAX", "1"))
+                .database()
+                .writebackBatchMax())
+        .isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                load(Map.of("MODELPLANE_PLATFORM_PSK", psk, "MODELPLANE_WRITEBACK_BATCH_MAX", "0")))
+        .hasMessageContaining("MODELPLANE_WRITEBACK_BATCH_MAX must be between 1 and 1000");
+  }
+
+  @Test
   void theExecutorIsAirflowWithAnAirflowUrlElseLocal() {
     String psk = "0123456789abcdef";
     assertThat(load(Map.of("MODELPLANE_PLATFORM_PSK", psk)).executor().kind())
