@@ -15,13 +15,21 @@ import java.util.jar.JarFile;
  * modelplane.server.jar}, {@code modelplane.dag-helper.jar}, {@code modelplane.cli.jar}, {@code
  * modelplane.runner.jar}).
  *
- * <p>Each jar is copied once per test run to {@code target/it-jars} and started from there: a
+ * <p>Each jar is copied once per test JVM to {@code target/it-jars/<pid>} and started from there: a
  * rebuild of the module while the tests run (an IDE, a second Maven build) rewrites the jar in
- * place, and a JVM running from a rewritten jar fails with {@code NoClassDefFoundError}s.
+ * place, and a JVM running from a rewritten jar fails with {@code NoClassDefFoundError}s. Each test
+ * JVM (failsafe runs two) has a directory of its own, so that one JVM's copy never rewrites a jar
+ * another JVM's processes start from; the copies are deleted when the JVM ends.
  */
 final class BuiltJars {
 
   private static final Map<String, Path> SNAPSHOTS = new ConcurrentHashMap<>();
+  private static final Path JARS =
+      workDir().resolve("it-jars").resolve(Long.toString(ProcessHandle.current().pid()));
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(BuiltJars::deleteCopies, "it-jars-cleanup"));
+  }
 
   private BuiltJars() {}
 
@@ -65,10 +73,9 @@ final class BuiltJars {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " does not exist: build it with `mvn package` first");
     }
-    Path dir = workDir().resolve("it-jars");
-    Path copy = dir.resolve(jar.getFileName());
+    Path copy = JARS.resolve(jar.getFileName());
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(JARS);
       for (int attempt = 1; ; attempt++) {
         FileTime before = Files.getLastModifiedTime(jar);
         Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
@@ -85,6 +92,22 @@ final class BuiltJars {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Deletes this JVM's copies (Linux lets a file be deleted while a process still reads it). */
+  private static void deleteCopies() {
+    for (Path copy : SNAPSHOTS.values()) {
+      try {
+        Files.deleteIfExists(copy);
+      } catch (IOException e) {
+        // left for `mvn clean`
+      }
+    }
+    try {
+      Files.deleteIfExists(JARS);
+    } catch (IOException e) {
+      // not empty or gone: left for `mvn clean`
     }
   }
 

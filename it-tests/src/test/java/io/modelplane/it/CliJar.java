@@ -1,14 +1,20 @@
 package io.modelplane.it;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -44,6 +50,68 @@ final class CliJar {
   /** Runs the CLI to its end. */
   Result run(String... args) {
     return run(Map.of(), args);
+  }
+
+  /**
+   * Runs the CLI to its end inside the test JVM: the same jar's {@code ModelplaneCli.run} (what its
+   * {@code main} passes to {@code System.exit}), loaded from the jar alone (no class of the test's
+   * class path), with the environment a process would get. For the tests of what the commands do;
+   * {@link #run} remains for what only a real {@code java -jar} shows (exit codes, stdin and stdout
+   * of a process, the jar's manifest) and costs a JVM start each.
+   */
+  Result runInJvm(String... args) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.keySet().removeIf(key -> key.startsWith("MODELPLANE_"));
+    env.putAll(environment(Map.of()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      int code = (int) inJvmEntry().invoke(null, args, env, o, e, InputStream.nullInputStream());
+      Result result =
+          new Result(
+              code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      System.out.println(
+          "[modelplane-it] modelplane (in the test JVM) " + String.join(" ", args) + ": " + result);
+      return result;
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot run ModelplaneCli.run of " + BuiltJars.cli(), e);
+    }
+  }
+
+  private static Method entry;
+
+  /** {@code io.modelplane.cli.ModelplaneCli.run}, from a class loader over the built jar only. */
+  private static synchronized Method inJvmEntry() throws ReflectiveOperationException {
+    if (entry == null) {
+      try {
+        URLClassLoader loader =
+            new URLClassLoader(
+                new URL[] {BuiltJars.cli().toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        entry =
+            Class.forName("io.modelplane.cli.ModelplaneCli", true, loader)
+                .getMethod(
+                    "run",
+                    String[].class,
+                    Map.class,
+                    PrintStream.class,
+                    PrintStream.class,
+                    InputStream.class);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return entry;
+  }
+
+  /** The {@code MODELPLANE_*} variables of a run: server, PSK, no configuration file. */
+  private Map<String, String> environment(Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>();
+    env.put("MODELPLANE_URL", serverUrl);
+    env.put("MODELPLANE_PSK", psk);
+    env.put("MODELPLANE_CONFIG", configFile.toString());
+    env.putAll(extraEnv);
+    return env;
   }
 
   /** Runs the CLI to its end with more environment variables. */
@@ -83,18 +151,14 @@ final class CliJar {
   }
 
   private Process start(Map<String, String> extraEnv, Path err, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(BuiltJars.javaExecutable());
+    List<String> command = ChildJvm.command();
     command.add("-jar");
     command.add(BuiltJars.cli().toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(key -> key.startsWith("MODELPLANE_"));
-    env.put("MODELPLANE_URL", serverUrl);
-    env.put("MODELPLANE_PSK", psk);
-    env.put("MODELPLANE_CONFIG", configFile.toString());
-    env.putAll(extraEnv);
+    env.putAll(environment(extraEnv));
     Process process = builder.redirectError(err.toFile()).start();
     process.getOutputStream().close();
     return process;

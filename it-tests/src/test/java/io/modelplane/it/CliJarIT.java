@@ -19,7 +19,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The {@code modelplane} jar driven as a person drives it, against the real server jar (on a
  * PostgreSQL database of its own, WireMock as Airflow), through the contract proxy: files in,
- * tables and JSON out, exit codes, and {@code wait} following a job that DAG writebacks move.
+ * tables and JSON out, exit codes, and {@code wait} following a job that DAG writebacks move. The
+ * commands whose output is checked run inside the test JVM from the built jar ({@link
+ * CliJar#runInJvm}); a real {@code java -jar} per run is kept for the exit codes of a process
+ * (usage, unreachable server, a failed job's wait), {@code wait} followed line by line, PSKs, and
+ * the README's examples.
  */
 class CliJarIT {
 
@@ -86,7 +90,8 @@ class CliJarIT {
             """
                 .formatted(name));
     JsonNode job =
-        JSON.readTree(ok(cli.run("jobs", "create", "-f", yaml.toString(), "-o", "json")).stdout());
+        JSON.readTree(
+            ok(cli.runInJvm("jobs", "create", "-f", yaml.toString(), "-o", "json")).stdout());
     assertThat(job.path("status").asText()).isEqualTo("ready");
     return UUID.fromString(job.path("job_id").asText());
   }
@@ -96,11 +101,11 @@ class CliJarIT {
     String name = "churn-" + suffix();
     UUID jobId = createJob(name);
 
-    CliJar.Result table = ok(cli.run("jobs", "list", "--domain", "cli-it"));
-    CliJar.Result json = ok(cli.run("jobs", "list", "--domain", "cli-it", "-o", "json"));
-    CliJar.Result get = ok(cli.run("jobs", "get", jobId.toString()));
-    CliJar.Result cancel = ok(cli.run("jobs", "cancel", jobId.toString(), "-o", "json"));
-    CliJar.Result again = cli.run("jobs", "cancel", jobId.toString());
+    CliJar.Result table = ok(cli.runInJvm("jobs", "list", "--domain", "cli-it"));
+    CliJar.Result json = ok(cli.runInJvm("jobs", "list", "--domain", "cli-it", "-o", "json"));
+    CliJar.Result get = ok(cli.runInJvm("jobs", "get", jobId.toString()));
+    CliJar.Result cancel = ok(cli.runInJvm("jobs", "cancel", jobId.toString(), "-o", "json"));
+    CliJar.Result again = cli.runInJvm("jobs", "cancel", jobId.toString());
 
     assertThat(table.stdout().lines().findFirst().orElseThrow())
         .startsWith("JOB_ID")
@@ -148,7 +153,7 @@ class CliJarIT {
   @Test
   void waitOnAFailedJobExitsOne() throws Exception {
     UUID jobId = createJob("wait-failed-" + suffix());
-    ok(cli.run("jobs", "cancel", jobId.toString()));
+    ok(cli.runInJvm("jobs", "cancel", jobId.toString()));
 
     CliJar.Result result = cli.run("jobs", "wait", jobId.toString());
 
@@ -175,19 +180,19 @@ class CliJarIT {
             """
                 .formatted(name));
 
-    ok(cli.run("deployments", "create", "-f", yaml.toString()));
+    ok(cli.runInJvm("deployments", "create", "-f", yaml.toString()));
     CliJar.Result settled =
-        ok(cli.run("deployments", "wait", "churn", name, "--poll-interval", "200ms"));
-    CliJar.Result table = ok(cli.run("deployments", "list", "churn", "--limit", "0"));
-    CliJar.Result across = ok(cli.run("deployments", "list", "-o", "json", "--limit", "0"));
-    CliJar.Result stop = ok(cli.run("deployments", "stop", "churn", name, "-o", "json"));
-    CliJar.Result start = ok(cli.run("deployments", "start", "churn", name, "-o", "json"));
+        ok(cli.runInJvm("deployments", "wait", "churn", name, "--poll-interval", "200ms"));
+    CliJar.Result table = ok(cli.runInJvm("deployments", "list", "churn", "--limit", "0"));
+    CliJar.Result across = ok(cli.runInJvm("deployments", "list", "-o", "json", "--limit", "0"));
+    CliJar.Result stop = ok(cli.runInJvm("deployments", "stop", "churn", name, "-o", "json"));
+    CliJar.Result start = ok(cli.runInJvm("deployments", "start", "churn", name, "-o", "json"));
     CliJar.Result trigger =
         ok(
-            cli.run(
+            cli.runInJvm(
                 "deployments", "trigger", "churn", name, "--tag", "reason=cli-it", "-o", "json"));
     JsonNode run = JSON.readTree(trigger.stdout());
-    CliJar.Result runs = ok(cli.run("runs", "list", "churn", name));
+    CliJar.Result runs = ok(cli.runInJvm("runs", "list", "churn", name));
 
     assertThat(settled.stdout()).contains("deployment churn/" + name + " is active");
     assertThat(table.stdout()).containsPattern("churn +" + name + " +active +3 +0 3 \\* \\* \\*");
@@ -219,7 +224,7 @@ class CliJarIT {
                 "--validity-days",
                 "30"));
     String secret = created.stdout().strip();
-    CliJar.Result list = ok(cli.run("psks", "list"));
+    CliJar.Result list = ok(cli.runInJvm("psks", "list"));
     CliJar.Result asBo =
         cli.run(java.util.Map.of("MODELPLANE_PSK", secret), "jobs", "list", "--limit", "1");
 
@@ -276,7 +281,7 @@ class CliJarIT {
     env.put("MP", server.baseUrl());
     env.put("PSK", server.psk());
     env.put("HOME", dir.toString());
-    env.put("PATH", Path.of(BuiltJars.javaExecutable()).getParent() + ":" + env.get("PATH"));
+    env.put("PATH", ChildJvm.launcher().getParent() + ":" + env.get("PATH"));
     Path out = dir.resolve("stdout.txt");
     Path err = dir.resolve("stderr.txt");
     Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();

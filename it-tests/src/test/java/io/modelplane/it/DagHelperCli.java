@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +49,7 @@ final class DagHelperCli {
    * AIRFLOW_CTX_DAG_RUN_ID}.
    */
   Result run(Map<String, String> extraEnv, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(BuiltJars.javaExecutable());
+    List<String> command = ChildJvm.command();
     command.add("-jar");
     command.add(BuiltJars.dagHelper().toString());
     if (args.length > 0) {

@@ -146,7 +146,7 @@ class JobsIT {
     Map<String, String> taskEnv = new LinkedHashMap<>(runnerEnv);
     taskEnv.put("MODELPLANE_URL", server.baseUrl());
     taskEnv.put("MODELPLANE_PSK", server.psk());
-    taskEnv.put("MODELPLANE_JAVA", BuiltJars.javaExecutable());
+    taskEnv.put("MODELPLANE_JAVA", ChildJvm.launcher().toString());
     taskEnv.put("MODELPLANE_DAG_HELPER_JAR", BuiltJars.dagHelper().toString());
     taskEnv.put("MODELPLANE_RUNNER_JAR", BuiltJars.runner().toString());
     AirflowTaskRunner.TaskResult task;
@@ -185,8 +185,7 @@ class JobsIT {
 
   private static RunnerProcess runner(Map<String, String> env, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(BuiltJars.javaExecutable());
+    List<String> command = ChildJvm.command();
     command.add("-jar");
     command.add(BuiltJars.runner().toString());
     command.addAll(List.of(args));

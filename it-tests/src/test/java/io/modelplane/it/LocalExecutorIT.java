@@ -20,13 +20,11 @@ import io.modelplane.client.model.RerunBehavior;
 import io.modelplane.client.model.SourceTable;
 import io.modelplane.client.model.TargetTable;
 import io.modelplane.client.model.TrainingJobEvent;
-import io.modelplane.testsupport.mlflow.MlflowStandIn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,65 +49,28 @@ class LocalExecutorIT {
   private static final String MANUAL =
       "^manual__\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\\+00:00$";
 
+  private static EmbeddedLocal local;
   private static ServerUnderTest server;
-  private static MlflowStandIn mlflow;
   private static Path work;
   private static RunnerCli runner;
   private static String model;
   private static String deployment;
 
   @BeforeAll
-  static void start() throws IOException {
-    work = Files.createTempDirectory(BuiltJars.workDir().toAbsolutePath(), "local-executor-");
-    mlflow = MlflowStandIn.start();
-    Map<String, String> runnerEnv = new LinkedHashMap<>();
-    runnerEnv.put("MODELPLANE_ICEBERG_WAREHOUSE", work.resolve("warehouse").toString());
-    runnerEnv.put("MODELPLANE_SPARK_MASTER", "local[2]");
-    runnerEnv.put("MODELPLANE_MLFLOW_URL", mlflow.url());
-    runnerEnv.put("SPARK_LOCAL_IP", "127.0.0.1");
-    runner = new RunnerCli(runnerEnv);
-    Map<String, String> env = new LinkedHashMap<>(runnerEnv); // the children get the server's
-    env.put("MODELPLANE_EXECUTOR", "local");
-    env.put("MODELPLANE_JAVA", BuiltJars.javaExecutable());
-    env.put("MODELPLANE_RUNNER_JAR", BuiltJars.runner().toString());
-    env.put("MODELPLANE_DAG_HELPER_JAR", BuiltJars.dagHelper().toString());
-    env.put("MODELPLANE_LOCAL_POLL_MS", "200");
-    server = ServerUnderTest.onH2("local-executor", env);
+  static void start() {
+    local = EmbeddedLocal.start("local-executor");
+    server = local.server();
+    work = local.work();
+    runner = local.runner();
     Path samples = Path.of(System.getProperty("modelplane.repo.dir")).resolve("docs/samples");
-    assertThat(
-            runner
-                .run(
-                    "table",
-                    "import",
-                    "--table",
-                    "crm.churn",
-                    "--csv",
-                    samples.resolve("churn.csv").toString())
-                .exitCode())
-        .isZero();
-    assertThat(
-            runner
-                .run(
-                    "table",
-                    "import",
-                    "--table",
-                    "crm.new_customers",
-                    "--csv",
-                    samples.resolve("new_customers.csv").toString())
-                .exitCode())
-        .isZero();
+    local.importCsv("crm.churn", samples.resolve("churn.csv"));
+    local.importCsv("crm.new_customers", samples.resolve("new_customers.csv"));
   }
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable closeable : new AutoCloseable[] {server, mlflow}) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception e) {
-        System.err.println("[modelplane-it] close failed: " + e);
-      }
+    if (local != null) {
+      local.close();
     }
   }
 

@@ -8,7 +8,6 @@ import io.modelplane.client.model.JobCreate;
 import io.modelplane.client.model.JobResponse;
 import io.modelplane.client.model.JobStatus;
 import io.modelplane.client.model.JobType;
-import io.modelplane.testsupport.mlflow.MlflowStandIn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -36,49 +34,30 @@ class LocalJobsIT {
   private static final Duration RUN = Duration.ofMinutes(4);
   private static final String AIRFLOW_TIME = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d";
 
+  private static EmbeddedLocal local;
   private static ServerUnderTest server;
-  private static MlflowStandIn mlflow;
   private static Path work;
   private static RunnerCli runner;
 
   @BeforeAll
   static void start() throws IOException {
-    work = Files.createTempDirectory(BuiltJars.workDir().toAbsolutePath(), "local-jobs-");
-    mlflow = MlflowStandIn.start();
-    Map<String, String> runnerEnv = new LinkedHashMap<>();
-    runnerEnv.put("MODELPLANE_ICEBERG_WAREHOUSE", work.resolve("warehouse").toString());
-    runnerEnv.put("MODELPLANE_SPARK_MASTER", "local[2]");
-    runnerEnv.put("MODELPLANE_MLFLOW_URL", mlflow.url());
-    runnerEnv.put("SPARK_LOCAL_IP", "127.0.0.1");
-    runner = new RunnerCli(runnerEnv);
-    Map<String, String> env = new LinkedHashMap<>(runnerEnv); // the children get the server's
-    env.put("MODELPLANE_EXECUTOR", "local");
-    env.put("MODELPLANE_JAVA", BuiltJars.javaExecutable());
-    env.put("MODELPLANE_RUNNER_JAR", BuiltJars.runner().toString());
-    env.put("MODELPLANE_DAG_HELPER_JAR", BuiltJars.dagHelper().toString());
-    env.put("MODELPLANE_LOCAL_POLL_MS", "200");
-    server = ServerUnderTest.onH2("local-jobs", env);
+    local = EmbeddedLocal.start("local-jobs");
+    server = local.server();
+    work = local.work();
+    runner = local.runner();
     Path csv = work.resolve("orders.csv");
     List<String> lines = new ArrayList<>(List.of("order_id,region,amount"));
     for (int i = 1; i <= 100; i++) {
       lines.add(i + "," + (i % 2 == 0 ? "EU" : "US") + "," + i);
     }
     Files.write(csv, lines);
-    RunnerCli.Result imported =
-        runner.run("table", "import", "--table", "sales.orders", "--csv", csv.toString());
-    assertThat(imported.exitCode()).as(imported.toString()).isZero();
+    local.importCsv("sales.orders", csv);
   }
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable closeable : new AutoCloseable[] {server, mlflow}) {
-      try {
-        if (closeable != null) {
-          closeable.close();
-        }
-      } catch (Exception e) {
-        System.err.println("[modelplane-it] close failed: " + e);
-      }
+    if (local != null) {
+      local.close();
     }
   }
 

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +32,7 @@ final class RunnerCli {
   }
 
   Result run(String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(BuiltJars.javaExecutable());
+    List<String> command = ChildJvm.command();
     command.add("-jar");
     command.add(BuiltJars.runner().toString());
     command.addAll(List.of(args));
@@ -43,8 +41,7 @@ final class RunnerCli {
 
   /** A single-file Java program run with the runner jar as its class path. */
   Result runSource(Path javaFile, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(BuiltJars.javaExecutable());
+    List<String> command = ChildJvm.command();
     command.add("-cp");
     command.add(BuiltJars.runner().toString());
     command.add(javaFile.toString());

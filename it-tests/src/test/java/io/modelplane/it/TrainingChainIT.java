@@ -193,7 +193,7 @@ class TrainingChainIT {
     Map<String, String> env = new LinkedHashMap<>(runnerEnv);
     env.put("MODELPLANE_URL", server.baseUrl());
     env.put("MODELPLANE_PSK", server.psk());
-    env.put("MODELPLANE_JAVA", BuiltJars.javaExecutable());
+    env.put("MODELPLANE_JAVA", ChildJvm.launcher().toString());
     env.put("MODELPLANE_DAG_HELPER_JAR", BuiltJars.dagHelper().toString());
     env.put("MODELPLANE_RUNNER_JAR", BuiltJars.runner().toString());
     return env;
