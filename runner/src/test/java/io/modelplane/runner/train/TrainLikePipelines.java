@@ -46,7 +46,7 @@ public final class TrainLikePipelines {
   private static PipelineModel join(Dataset<Row> rows, List<String> numeric, Estimator<?> model) {
     PipelineModel encoding =
         FeaturePipeline.build(new FeatureColumns(numeric, List.of(), List.of())).fit(rows);
-    Model<?> fitted = model.fit(encoding.transform(rows).coalesce(1));
+    Model<?> fitted = model.fit(encoding.transform(rows).repartition(1));
     return new Pipeline().setStages(new PipelineStage[] {encoding, fitted}).fit(rows);
   }
 }

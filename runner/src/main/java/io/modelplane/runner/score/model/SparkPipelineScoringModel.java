@@ -94,10 +94,10 @@ public final class SparkPipelineScoringModel implements ScoringModel {
   public String describe() {
     return "spark flavor, PipelineModel with "
         + pipeline.stages().length
-        + " stages read from "
-        + location
-        + ", scored by "
-        + scoring();
+        + " stages, scored by "
+        + scoring()
+        + ", read from "
+        + location;
   }
 
   /** The pipeline's last stage as a booster, with what comes before it. */
