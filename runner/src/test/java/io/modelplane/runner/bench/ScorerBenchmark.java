@@ -7,6 +7,7 @@ import io.modelplane.runner.mlflow.MlflowClient;
 import io.modelplane.runner.mlflow.MlflowRecords.RunInfo;
 import io.modelplane.runner.spark.RunnerSettings;
 import io.modelplane.runner.spark.SparkSessions;
+import io.modelplane.runner.train.TrainLikePipelines;
 import io.modelplane.testsupport.mlflow.MlflowStandIn;
 import io.modelplane.testsupport.mlflow.PythonModel;
 import java.io.IOException;
@@ -22,11 +23,7 @@ import java.util.Map;
 import ml.dmlc.xgboost4j.java.Booster;
 import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
-import ml.dmlc.xgboost4j.scala.spark.XGBoostClassifier;
-import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
-import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -300,31 +297,17 @@ public final class ScorerBenchmark {
               .version();
         }
       case "spark":
+      case "spark_lightgbm":
         {
-          // What runner train logs for XGBoost, in short: a PipelineModel whose last stage is
-          // XGBoost4J-Spark's model (50 trees, depth 6), in MLflow's spark flavor, the features
-          // padded with twice as many constant ones so that every vector stays dense (as train
-          // does: XGBoost4J-Spark fails on an all-zero sparse vector).
-          XGBoostClassifier xgboost = new XGBoostClassifier();
-          org.apache.spark.ml.param.Params params = xgboost;
-          params.set("featuresCol", "fv");
-          params.set("labelCol", "label");
-          xgboost.setNumRound(50);
-          xgboost.setMaxDepth(6);
-          xgboost.setNumWorkers(1);
+          // What runner train logs: its encoding stages (cast, imputer, assembler, padding) and
+          // XGBoost4J-Spark's model (50 trees, depth 6) or SynapseML's LightGBM model (50
+          // iterations) in one PipelineModel, in MLflow's spark flavor.
+          Dataset<Row> training = spark.range(1, 2001).selectExpr(GENERATED);
           PipelineModel pipeline =
-              new Pipeline()
-                  .setStages(
-                      new PipelineStage[] {
-                        new SQLTransformer()
-                            .setStatement(
-                                "SELECT *, 1.0 AS p1, 1.0 AS p2, 1.0 AS p3, 1.0 AS p4 FROM __THIS__"),
-                        new VectorAssembler()
-                            .setInputCols(new String[] {"f1", "f2", "p1", "p2", "p3", "p4"})
-                            .setOutputCol("fv"),
-                        xgboost
-                      })
-                  .fit(spark.range(1, 2001).selectExpr(GENERATED));
+              flavor.equals("spark")
+                  ? TrainLikePipelines.xgboostClassifier(training, List.of("f1", "f2"), "label", 50)
+                  : TrainLikePipelines.lightgbmClassifier(
+                      training, List.of("f1", "f2"), "label", 50);
           Path folder = Files.createTempDirectory("bench-spark-model-");
           pipeline.write().overwrite().save(folder.resolve("sparkml").toString());
           Files.writeString(
@@ -338,12 +321,12 @@ public final class ScorerBenchmark {
           RunInfo run = client.createRun(experiment, "train", System.currentTimeMillis(), Map.of());
           String source = run.artifactUri() + "/model";
           client.uploadArtifacts(source, folder);
-          client.getOrCreateRegisteredModel("bench-spark");
-          return client.createModelVersion("bench-spark", source, run.runId()).version();
+          client.getOrCreateRegisteredModel("bench-" + flavor);
+          return client.createModelVersion("bench-" + flavor, source, run.runId()).version();
         }
       default:
         throw new IllegalArgumentException(
-            "bench.flavors: xgboost, lightgbm or spark, not " + flavor);
+            "bench.flavors: xgboost, lightgbm, spark or spark_lightgbm, not " + flavor);
     }
   }
 

@@ -82,6 +82,12 @@ class ScoreCommandTest {
         .containsEntry("modelplane.airflow-run-id", "scheduled__day1")
         .containsEntry("modelplane.run-tag.reason", "backfill")
         .containsEntry("modelplane.run-tag.ticket", "OPS-1");
+    // The created target's write properties (docs/runner.md, the target): no shuffle by
+    // partition, Iceberg's Parquet defaults (zstd, 2 MiB dictionaries; docs/benchmarks.md).
+    assertThat(tableProperties("scores.churn"))
+        .containsEntry("write.distribution-mode", "none")
+        .containsEntry("write.parquet.compression-codec", "zstd")
+        .doesNotContainKey("write.parquet.dict-size-bytes");
 
     ScoringFixture.appendSource(settings, "crm.customers", 401, 100);
     Outcome rerun = score(settings, deployment, "scheduled__day1", DAY_1, "", result);
@@ -227,6 +233,15 @@ class ScoreCommandTest {
     Path stagingFolder = Path.of(java.net.URI.create(staging));
     assertThat(stagingFolder).isDirectory();
     assertThat(stagingFolder.toFile().list()).isEmpty();
+  }
+
+  /** The table's properties ({@code SHOW TBLPROPERTIES}). */
+  private Map<String, String> tableProperties(String table) {
+    Map<String, String> properties = new HashMap<>();
+    for (Row row : spark.sql("SHOW TBLPROPERTIES " + catalog + "." + table).collectAsList()) {
+      properties.put(row.getString(0), row.getString(1));
+    }
+    return properties;
   }
 
   /** The snapshot summary of the table's latest commit. */

@@ -1,13 +1,26 @@
 package io.modelplane.runner.train;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.rand;
+import static org.apache.spark.sql.functions.when;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.modelplane.runner.SharedSpark;
 import io.modelplane.runner.iceberg.IcebergTables;
 import io.modelplane.runner.iceberg.TableName;
+import io.modelplane.runner.score.model.SparkPipelineScoringModel;
 import io.modelplane.runner.spark.RunnerSettings;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -104,10 +117,69 @@ class AlgorithmsLearnTest {
       String table, String problem, String algorithm, String label, String group) {
     TrainingJob job = job(table, problem, algorithm, label, group);
     TrainingData data = load(table, problem, algorithm, label, group);
+    TrainedModel model;
     try {
-      return Trainer.train(job, Algorithm.supported(algorithm, job.problemType()), data, 2);
+      model = Trainer.train(job, Algorithm.supported(algorithm, job.problemType()), data, 2);
     } finally {
       data.release();
+    }
+    assertTheScorerPredictsAsThePipeline(model, table, algorithm);
+    return model;
+  }
+
+  /**
+   * The scorer predicts a trained XGBoost or LightGBM pipeline in batches from the source columns
+   * (SparkPipelineScoringModel); it must give what Spark's transform of the whole pipeline gives,
+   * also for missing values (null, NaN) and a string value the indexer never saw.
+   */
+  private void assertTheScorerPredictsAsThePipeline(
+      TrainedModel model, String table, String algorithm) {
+    Dataset<Row> source = spark.table(settings.catalogName() + "." + table);
+    List<Column> edited = new ArrayList<>();
+    for (StructField field : source.schema().fields()) {
+      Column column = col(field.name());
+      if (field.dataType() == DataTypes.DoubleType) {
+        column =
+            when(col("__row").mod(3).equalTo(0), lit(null).cast(DataTypes.DoubleType))
+                .when(col("__row").mod(3).equalTo(1), lit(Double.NaN))
+                .otherwise(column);
+      } else if (field.dataType() == DataTypes.StringType) {
+        column = when(col("__row").mod(2).equalTo(0), lit("never-seen")).otherwise(lit(null));
+      }
+      edited.add(column.as(field.name()));
+    }
+    edited.add(col("__row"));
+    Dataset<Row> numbered = source.withColumn("__row", monotonically_increasing_id());
+    Dataset<Row> rows =
+        spark.createDataFrame(
+            numbered
+                .unionByName(numbered.limit(30).select(edited.toArray(Column[]::new)))
+                .withColumn("__row", monotonically_increasing_id())
+                .collectAsList(),
+            numbered.schema());
+    SparkPipelineScoringModel scoring = SparkPipelineScoringModel.of(model.pipeline(), List.of());
+    if (algorithm.equals("isolation_forest")) {
+      assertThat(scoring.scoring()).isEqualTo("Spark transform");
+      return;
+    }
+    assertThat(scoring.scoring()).startsWith("batch").endsWith("over the source columns");
+    List<Row> batch = scoring.score(rows).orderBy("__row").collectAsList();
+    List<Row> spark = scoring.scoreWithPipeline(rows).orderBy("__row").collectAsList();
+    assertThat(batch).hasSameSizeAs(spark).hasSizeGreaterThan(30);
+    for (int i = 0; i < batch.size(); i++) {
+      Row expected = spark.get(i);
+      Row actual = batch.get(i);
+      assertThat(actual.<Double>getAs("prediction"))
+          .as("prediction of row %s", expected)
+          .isEqualTo(expected.<Double>getAs("prediction"));
+      Double probability = expected.getAs("probability");
+      if (probability == null) {
+        assertThat(actual.<Double>getAs("probability")).isNull();
+      } else {
+        assertThat(actual.<Double>getAs("probability"))
+            .as("probability of row %s", expected)
+            .isCloseTo(probability, within(1e-6));
+      }
     }
   }
 

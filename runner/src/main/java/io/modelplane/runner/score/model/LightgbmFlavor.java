@@ -1,14 +1,11 @@
 package io.modelplane.runner.score.model;
 
-import com.microsoft.azure.synapse.ml.lightgbm.LightGBMClassificationModel;
-import com.microsoft.azure.synapse.ml.lightgbm.LightGBMRegressionModel;
 import io.modelplane.runner.RunnerException;
 import io.modelplane.runner.mlflow.MlflowModelFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.ml.Transformer;
 
 /**
  * MLflow's {@code lightgbm} flavor: LightGBM's native text model ({@code model.lgb}) loaded by
@@ -39,21 +36,18 @@ final class LightgbmFlavor {
     if (features.isEmpty()) {
       throw new RunnerException(modelLabel + " names no feature columns");
     }
-    Transformer model;
-    String family;
-    if (objective.startsWith("binary") || objective.startsWith("multiclass")) {
-      model =
-          LightGBMClassificationModel.loadNativeModelFromString(text)
-              .setFeaturesCol(BoosterScoringModel.FEATURES);
-      family = "classifier";
-    } else {
-      model =
-          LightGBMRegressionModel.loadNativeModelFromString(text)
-              .setFeaturesCol(BoosterScoringModel.FEATURES);
-      family = "regressor";
-    }
-    return new BoosterScoringModel(
-        model, features, "lightgbm flavor, " + family + " (" + objective + ") over " + features);
+    boolean classifier = objective.startsWith("binary") || objective.startsWith("multiclass");
+    int width = features.size();
+    return new BatchScoringModel(
+        context ->
+            LightgbmBatchModel.loader(context.broadcast(text), classifier, 0, -1, false, width),
+        features,
+        "lightgbm flavor, "
+            + (classifier ? "classifier" : "regressor")
+            + " ("
+            + objective
+            + ") over "
+            + features);
   }
 
   private static java.util.Optional<String> header(String text, String prefix) {

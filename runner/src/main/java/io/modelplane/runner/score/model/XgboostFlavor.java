@@ -13,9 +13,8 @@ import ml.dmlc.xgboost4j.scala.XGBoost;
 
 /**
  * MLflow's {@code xgboost} flavor: a booster file ({@code model.xgb}, {@code .json} or {@code
- * .ubj}) loaded with XGBoost4J and predicted in batches per partition ({@link
- * XgboostScoringModel}). The objective in the booster's own configuration decides classifier or
- * regressor.
+ * .ubj}) loaded with XGBoost4J and predicted in batches per partition ({@link XgboostBatchModel}).
+ * The objective in the booster's own configuration decides classifier or regressor.
  */
 final class XgboostFlavor {
 
@@ -44,34 +43,22 @@ final class XgboostFlavor {
     }
     String objective = learner.path("objective").path("name").asText("");
     int numClass = learner.path("learner_model_param").path("num_class").asInt(0);
-    XgboostBatchPredictions.Output output;
-    String family;
-    if (objective.startsWith("binary:logistic")) {
-      output = XgboostBatchPredictions.Output.BINARY_PROBABILITY;
-      family = "binary classifier";
-    } else if (objective.startsWith("binary:logitraw")) {
-      output = XgboostBatchPredictions.Output.BINARY_MARGIN;
-      family = "binary classifier";
-    } else if (objective.startsWith("multi:softmax")) {
-      output = XgboostBatchPredictions.Output.MULTI_MARGINS;
-      family = numClass + "-class classifier";
-    } else if (objective.startsWith("multi:")) {
-      output = XgboostBatchPredictions.Output.MULTI_PROBABILITIES;
-      family = numClass + "-class classifier";
-    } else {
-      output = XgboostBatchPredictions.Output.VALUE;
-      family = "regressor";
-    }
+    XgboostBatchModel.Output output = XgboostBatchModel.Output.forObjective(objective);
+    String family =
+        switch (output) {
+          case BINARY_PROBABILITY, BINARY_MARGIN -> "binary classifier";
+          case MULTI_PROBABILITIES, MULTI_MARGINS -> numClass + "-class classifier";
+          case VALUE -> "regressor";
+        };
     byte[] bytes;
     try {
       bytes = booster.toByteArray("ubj");
     } catch (XGBoostError e) {
       throw new RunnerException(modelLabel + ": XGBoost cannot save the booster: " + e, e);
     }
-    return new XgboostScoringModel(
-        bytes,
+    return new BatchScoringModel(
+        context -> XgboostBatchModel.loader(context.broadcast(bytes), output),
         features,
-        output,
         "xgboost flavor, "
             + family
             + " ("

@@ -3,17 +3,20 @@ package io.modelplane.runner.score.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.modelplane.runner.score.model.XgboostBatchPredictions.Output;
+import io.modelplane.runner.score.model.XgboostBatchModel.Output;
 import org.junit.jupiter.api.Test;
 
 /** How each kind of booster output becomes {@code prediction} and {@code probability}. */
-class XgboostBatchPredictionsTest {
+class XgboostBatchModelTest {
 
+  /** The entity, then prediction and probability (null without one) as the scored row has them. */
   private static Object[] written(Output output, float... predicted) {
-    Object[] out = new Object[3];
-    out[0] = "entity";
-    new XgboostBatchPredictions(null, new int[] {1}, output).writePrediction(predicted, out, 1);
-    return out;
+    double[] prediction = new double[1];
+    double[] probability = new double[1];
+    XgboostBatchModel.write(output, predicted, prediction, probability, 0);
+    return new Object[] {
+      "entity", prediction[0], Double.isNaN(probability[0]) ? null : probability[0]
+    };
   }
 
   @Test

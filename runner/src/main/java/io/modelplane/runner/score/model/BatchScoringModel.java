@@ -2,6 +2,7 @@ package io.modelplane.runner.score.model;
 
 import io.modelplane.runner.RunnerException;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -13,24 +14,22 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * An XGBoost booster (MLflow's {@code xgboost} flavor) scoring numeric feature columns in batches
- * per partition ({@link XgboostBatchPredictions}); the booster's bytes are broadcast once.
+ * A booster logged by a Python user (MLflow's {@code xgboost} or {@code lightgbm} flavor) scoring
+ * numeric feature columns in batches per partition ({@link BatchPredictions}); the model's bytes
+ * are broadcast once per run.
  */
-final class XgboostScoringModel implements ScoringModel {
+final class BatchScoringModel implements ScoringModel {
 
-  private final byte[] booster;
+  private final Function<JavaSparkContext, BatchModel.Loader> loader;
   private final List<String> featureColumns;
-  private final XgboostBatchPredictions.Output output;
   private final String description;
 
-  XgboostScoringModel(
-      byte[] booster,
+  BatchScoringModel(
+      Function<JavaSparkContext, BatchModel.Loader> loader,
       List<String> featureColumns,
-      XgboostBatchPredictions.Output output,
       String description) {
-    this.booster = booster.clone();
+    this.loader = loader;
     this.featureColumns = List.copyOf(featureColumns);
-    this.output = output;
     this.description = description;
   }
 
@@ -56,15 +55,20 @@ final class XgboostScoringModel implements ScoringModel {
       }
       indexes[i] = schema.fieldIndex(name);
     }
+    return predict(rows, loader.apply(context(rows)), FeatureReader.columns(indexes));
+  }
+
+  static JavaSparkContext context(Dataset<Row> rows) {
+    return JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
+  }
+
+  /** The rows with {@code prediction} (double) and {@code probability} (double or null). */
+  static Dataset<Row> predict(Dataset<Row> rows, BatchModel.Loader loader, FeatureReader reader) {
     StructType scored =
-        schema
+        rows.schema()
             .add(PredictionColumns.PREDICTION, DataTypes.DoubleType, false)
             .add(PredictionColumns.PROBABILITY, DataTypes.DoubleType, true);
-    JavaSparkContext context =
-        JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
-    return rows.mapPartitions(
-        new XgboostBatchPredictions(context.broadcast(booster), indexes, output),
-        Encoders.row(scored));
+    return rows.mapPartitions(new BatchPredictions(loader, reader), Encoders.row(scored));
   }
 
   @Override
