@@ -47,23 +47,32 @@ abstract class LocalSchedulesPagingContract {
                   .execute();
             }
           });
-      TaskCommands commands = new TaskCommands(jdbi, new ObjectMapper(), ExecutorConfig.none());
-      LocalSchedules schedules =
-          new LocalSchedules(
-              jdbi, commands, (dag, run, command) -> true, Clock.fixed(NOW, ZoneOffset.UTC), 3);
+      try {
+        TaskCommands commands = new TaskCommands(jdbi, new ObjectMapper(), ExecutorConfig.none());
+        LocalSchedules schedules =
+            new LocalSchedules(
+                jdbi, commands, (dag, run, command) -> true, Clock.fixed(NOW, ZoneOffset.UTC), 3);
 
-      schedules.fire();
+        schedules.fire();
 
-      // First sight of each schedule records its latest tick: all seven, over three pages.
-      List<String> recorded =
-          jdbi.withHandle(
-              h ->
-                  h.createQuery(
-                          "SELECT dag_id FROM local_schedules WHERE dag_id LIKE :p ORDER BY dag_id")
-                      .bind("p", prefix + "%")
-                      .mapTo(String.class)
-                      .list());
-      assertThat(recorded).containsExactlyElementsOf(dagIds);
+        // First sight of each schedule records its latest tick: all seven, over three pages.
+        List<String> recorded =
+            jdbi.withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT dag_id FROM local_schedules WHERE dag_id LIKE :p ORDER BY dag_id")
+                        .bind("p", prefix + "%")
+                        .mapTo(String.class)
+                        .list());
+        assertThat(recorded).containsExactlyElementsOf(dagIds);
+      } finally {
+        // The database is shared by the API tests of the run: these rows are not API-made jobs.
+        jdbi.useHandle(
+            h -> {
+              h.execute("DELETE FROM local_schedules WHERE dag_id LIKE ?", prefix + "%");
+              h.execute("DELETE FROM jobs WHERE dag_id LIKE ?", prefix + "%");
+            });
+      }
     }
   }
 }
