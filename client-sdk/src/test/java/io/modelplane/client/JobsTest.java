@@ -83,6 +83,19 @@ class JobsTest {
   }
 
   @Test
+  void theNextPageIsAskedForAfterTheLastJobOfThePreviousOne() {
+    UUID last = UUID.fromString("00000000-0000-0000-0000-0000000000aa");
+    server.stubFor(
+        get(urlEqualTo(
+                "/api/jobs?status=completed&include_deleted=false&limit=2&offset=0&after=" + last))
+            .willReturn(okJson("[" + job("completed") + "]")));
+
+    List<JobResponse> jobs = client().jobs().listAfter(null, JobStatus.COMPLETED, false, 2, last);
+
+    assertThat(jobs).extracting(JobResponse::getId).containsExactly(ID);
+  }
+
+  @Test
   void aStatusWritebackIsRetriedAndTheWaiterStopsOnCompleted() {
     String path = "/api/jobs/" + ID + "/status";
     server.stubFor(
