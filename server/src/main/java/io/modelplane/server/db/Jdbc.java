@@ -5,9 +5,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jdbi.v3.core.statement.ColonPrefixSqlParser;
+import org.jdbi.v3.core.statement.ParsedSql;
 
 /**
  * Plain JDBC for the few statements of the hot request paths, bound the way JDBI binds the same
@@ -53,42 +54,15 @@ final class Jdbc {
 
   /**
    * SQL with JDBI-style named parameters ({@code :name}) turned into JDBC's {@code ?}, and the
-   * names in the order of the placeholders. Quoted literals and identifiers are left alone, and so
-   * is {@code ::} (a PostgreSQL cast).
+   * names in the order of the placeholders: JDBI's own parser (quoted text, comments and {@code ::}
+   * casts left alone), called once per statement shape instead of on every execution.
    */
   record NamedSql(String sql, List<String> parameters) {
+    private static final ColonPrefixSqlParser PARSER = new ColonPrefixSqlParser();
+
     static NamedSql parse(String named) {
-      StringBuilder sql = new StringBuilder(named.length());
-      List<String> parameters = new ArrayList<>();
-      int i = 0;
-      while (i < named.length()) {
-        char c = named.charAt(i);
-        if (c == '\'' || c == '"') {
-          int end = named.indexOf(c, i + 1);
-          if (end < 0) {
-            throw new IllegalArgumentException("unterminated quote in " + named);
-          }
-          sql.append(named, i, end + 1);
-          i = end + 1;
-        } else if (c == ':' && i + 1 < named.length() && named.charAt(i + 1) == ':') {
-          sql.append("::");
-          i += 2;
-        } else if (c == ':'
-            && i + 1 < named.length()
-            && Character.isJavaIdentifierStart(named.charAt(i + 1))) {
-          int end = i + 1;
-          while (end < named.length() && Character.isJavaIdentifierPart(named.charAt(end))) {
-            end++;
-          }
-          parameters.add(named.substring(i + 1, end));
-          sql.append('?');
-          i = end;
-        } else {
-          sql.append(c);
-          i++;
-        }
-      }
-      return new NamedSql(sql.toString(), List.copyOf(parameters));
+      ParsedSql parsed = PARSER.parse(named, null); // the colon parser does not read the context
+      return new NamedSql(parsed.getSql(), List.copyOf(parsed.getParameters().getParameterNames()));
     }
   }
 }
