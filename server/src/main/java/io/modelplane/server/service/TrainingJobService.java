@@ -101,11 +101,7 @@ public final class TrainingJobService {
                         jdbi.withHandle(
                             handle ->
                                 TrainingJobDao.writebackBatch(handle, items, RECONCILE_ACTOR)),
-                    item ->
-                        jdbi.withHandle(
-                            handle ->
-                                TrainingJobDao.writebackInOneStatement(
-                                    handle, item, RECONCILE_ACTOR))));
+                    this::writebackAlone));
     this.jdbi = jdbi;
     this.dagStore = dagStore;
     this.renderer = renderer;
@@ -440,11 +436,7 @@ public final class TrainingJobService {
             EventLog.trainingJobData(jobId, caller.name(), reason),
             now);
     TrainingJobDao.Writeback result =
-        (writebacks.isPresent()
-                ? writebacks.get().submit(item)
-                : jdbi.withHandle(
-                    handle ->
-                        TrainingJobDao.writebackInOneStatement(handle, item, RECONCILE_ACTOR)))
+        (writebacks.isPresent() ? writebacks.get().submit(item) : writebackAlone(item))
             .orElseThrow(() -> notFound(jobId));
     TrainingJobStatus from = TrainingJobStatus.of(result.previousStatus());
     if (result.reconciled().isPresent()) {
@@ -457,6 +449,12 @@ public final class TrainingJobService {
       LOG.info("Training job {} is now {} (writeback by {})", jobId, target.value(), caller.name());
     }
     return toJob(result.row());
+  }
+
+  /** One writeback in its own statement and transaction. */
+  private Optional<TrainingJobDao.Writeback> writebackAlone(TrainingJobDao.WritebackItem item) {
+    return jdbi.withHandle(
+        handle -> TrainingJobDao.writebackInOneStatement(handle, item, RECONCILE_ACTOR));
   }
 
   /** Commits the writebacks still queued and stops the threads that commit them. */
