@@ -12,6 +12,7 @@ import io.modelplane.server.metrics.ServerMetrics;
 import io.modelplane.server.outbox.OutboxWorker;
 import io.modelplane.server.reconcile.ReconcileLoop;
 import io.modelplane.server.service.TrainingJobService;
+import io.modelplane.server.service.deployment.DeploymentRuns;
 import io.modelplane.server.webhooks.WebhookWorkers;
 import java.net.URI;
 import java.time.Clock;
@@ -41,6 +42,7 @@ public final class ModelplaneServer implements AutoCloseable {
   private final Optional<LocalExecutor> localExecutor;
   private volatile WebhookWorkers webhooks;
   private volatile TrainingJobService trainingJobs;
+  private volatile DeploymentRuns deploymentRuns;
   private final DagStore dagStore;
   private final int port;
 
@@ -136,6 +138,7 @@ public final class ModelplaneServer implements AutoCloseable {
       server.reconcile = services.reconcile();
       server.webhooks = services.webhookWorkers();
       server.trainingJobs = services.trainingJobs();
+      server.deploymentRuns = services.deployments().runs();
       return server;
     } catch (Exception e) {
       metricsJetty.ifPresent(ModelplaneServer::stopQuietly);
@@ -256,6 +259,9 @@ public final class ModelplaneServer implements AutoCloseable {
     } finally {
       if (trainingJobs != null) {
         trainingJobs.close(); // after the HTTP server: its last writebacks commit first
+      }
+      if (deploymentRuns != null) {
+        deploymentRuns.close(); // likewise its last run callbacks
       }
       dagStore.close();
       database.close();

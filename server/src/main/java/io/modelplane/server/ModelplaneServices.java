@@ -154,7 +154,8 @@ record ModelplaneServices(
               json,
               clock,
               policy,
-              runIds);
+              runIds,
+              config.database().writebackBatchMax());
       UserPskService userPsks = new UserPskService(database.jdbi(), json, clock);
       JobService jobs =
           new JobService(

@@ -6,6 +6,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -200,41 +203,28 @@ public interface DeploymentRunDao extends SqlObject {
    * (configuration copies, template rendering, argument factory look-ups for 14 bindings) cost more
    * server CPU than the rest of the request.
    *
-   * @param authorizedOn empty for a caller that may change any deployment (the platform)
-   * @param startedAt the start time of a run that has none yet (null: keep)
-   * @param rowsScored the new count, or null to keep it
+   * @param item what to do ({@link CallbackItem})
    */
-  static Optional<Callback> callbackInOneStatement(
-      Connection connection,
-      String modelName,
-      String liveName,
-      Optional<AuthorizedOn> authorizedOn,
-      String airflowRunId,
-      List<String> fromStatuses,
-      String toStatus,
-      Long rowsScored,
-      String errorMessage,
-      Instant startedAt,
-      Instant finishedAt,
-      UUID newRunId,
-      Instant now)
+  static Optional<Callback> callbackInOneStatement(Connection connection, CallbackItem item)
       throws SQLException {
+    Optional<AuthorizedOn> authorizedOn = item.authorizedOn();
+    List<String> fromStatuses = item.fromStatuses();
     CallbackStatement sql = CallbackStatement.of(authorizedOn.isPresent(), fromStatuses.size());
     try (PreparedStatement statement = connection.prepareStatement(sql.sql())) {
       int i = 0;
       for (String name : sql.parameters()) {
         i++;
         switch (name) {
-          case "modelName" -> Jdbc.setString(statement, i, modelName);
-          case "liveName" -> Jdbc.setString(statement, i, liveName);
-          case "airflowRunId" -> Jdbc.setString(statement, i, airflowRunId);
-          case "toStatus" -> Jdbc.setString(statement, i, toStatus);
-          case "rowsScored" -> Jdbc.setLong(statement, i, rowsScored);
-          case "errorMessage" -> Jdbc.setString(statement, i, errorMessage);
-          case "startedAt" -> Jdbc.setInstant(statement, i, startedAt);
-          case "finishedAt" -> Jdbc.setInstant(statement, i, finishedAt);
-          case "newRunId" -> Jdbc.setUuid(statement, i, newRunId);
-          case "now" -> Jdbc.setInstant(statement, i, now);
+          case "modelName" -> Jdbc.setString(statement, i, item.modelName());
+          case "liveName" -> Jdbc.setString(statement, i, item.liveName());
+          case "airflowRunId" -> Jdbc.setString(statement, i, item.airflowRunId());
+          case "toStatus" -> Jdbc.setString(statement, i, item.toStatus());
+          case "rowsScored" -> Jdbc.setLong(statement, i, item.rowsScored());
+          case "errorMessage" -> Jdbc.setString(statement, i, item.errorMessage());
+          case "startedAt" -> Jdbc.setInstant(statement, i, item.startedAt());
+          case "finishedAt" -> Jdbc.setInstant(statement, i, item.finishedAt());
+          case "newRunId" -> Jdbc.setUuid(statement, i, item.newRunId());
+          case "now" -> Jdbc.setInstant(statement, i, item.now());
           case "deploymentId" -> Jdbc.setUuid(statement, i, authorizedOn.get().deploymentId());
           case "allowedRoles" -> Jdbc.setString(statement, i, authorizedOn.get().allowedRoles());
           case "owner" -> Jdbc.setString(statement, i, authorizedOn.get().owner());
@@ -254,24 +244,235 @@ public interface DeploymentRunDao extends SqlObject {
         if (!rs.next()) {
           return Optional.empty();
         }
-        Callback callback =
-            new Callback(
-                CallbackOutcome.valueOf(rs.getString("outcome")),
-                rs.getString("previous_status"),
-                rs.getBoolean("reconciled"),
-                DeploymentRunRowMapper.INSTANCE.map(rs, null),
-                new CallbackDeployment(
-                    rs.getString("dep_model_name"),
-                    rs.getString("dep_name"),
-                    rs.getString("dep_target_catalog"),
-                    rs.getString("dep_target_schema"),
-                    rs.getString("dep_target_table")));
+        Callback callback = callbackOf(rs);
         if (rs.next()) {
           throw new IllegalStateException("the run callback statement returned several rows");
         }
         return Optional.of(callback);
       }
     }
+  }
+
+  /**
+   * One run callback, the arguments of {@link #callbackInOneStatement} (alone) or of {@link
+   * #callbackBatch} (with others).
+   *
+   * @param authorizedOn empty for a caller that may change any deployment (the platform)
+   * @param fromStatuses the statuses the run may move to {@code toStatus} from
+   * @param rowsScored the new count, or null to keep it
+   * @param startedAt the start time of a run that has none yet (null: keep)
+   * @param newRunId the id of the run if it is seen for the first time
+   */
+  record CallbackItem(
+      String modelName,
+      String liveName,
+      Optional<AuthorizedOn> authorizedOn,
+      String airflowRunId,
+      List<String> fromStatuses,
+      String toStatus,
+      Long rowsScored,
+      String errorMessage,
+      Instant startedAt,
+      Instant finishedAt,
+      UUID newRunId,
+      Instant now) {
+
+    /** Two callbacks of one run never share a batch ({@link #callbackBatch}). */
+    public RunKey run() {
+      return new RunKey(modelName, liveName, airflowRunId);
+    }
+  }
+
+  /** A run as a callback names it: its deployment's model and live name, its Airflow run id. */
+  record RunKey(String modelName, String liveName, String airflowRunId) {}
+
+  /**
+   * {@link #CALLBACK_IN_ONE_STATEMENT} for several callbacks ({@link #callbackBatch}): the input is
+   * one row per item ({@code item} is its 1-based index), each CTE carries the item, and every
+   * write that the one-item statement makes once is made here per item, in item order.
+   */
+  String CALLBACK_BATCH =
+      """
+        WITH input AS (
+            SELECT * FROM unnest(
+                CAST(:modelNames AS VARCHAR[]), CAST(:liveNames AS VARCHAR[]),
+                CAST(:authorizedIds AS UUID[]), CAST(:authorizedRoles AS VARCHAR[]),
+                CAST(:authorizedOwners AS VARCHAR[]), CAST(:airflowRunIds AS VARCHAR[]),
+                CAST(:sources AS VARCHAR[]), CAST(:toStatuses AS VARCHAR[]),
+                CAST(:rowsScored AS BIGINT[]), CAST(:errorMessages AS VARCHAR[]),
+                CAST(:startedAts AS TIMESTAMP WITH TIME ZONE[]),
+                CAST(:finishedAts AS TIMESTAMP WITH TIME ZONE[]), CAST(:newRunIds AS UUID[]),
+                CAST(:nows AS TIMESTAMP WITH TIME ZONE[]))
+                WITH ORDINALITY AS i(model_name, live_name, authorized_id, authorized_roles,
+                    authorized_owner, airflow_run_id, sources, to_status, rows_scored,
+                    error_message, started_at, finished_at, new_run_id, at, item)
+        ), locked AS MATERIALIZED (
+            SELECT deployment_id, model_name, live_name, name, allowed_roles, owner,
+                   resolved_model_version, snapshot_id, target_catalog, target_schema,
+                   target_table FROM deployments
+             WHERE (model_name, live_name) IN (SELECT model_name, live_name FROM input)
+               AND model_alias IS NULL
+             ORDER BY deployment_id
+               FOR UPDATE
+        ), dep AS MATERIALIZED (
+            SELECT i.item, d.* FROM input i
+              JOIN locked d ON d.model_name = i.model_name AND d.live_name = i.live_name
+             WHERE i.authorized_id IS NULL
+                OR (d.deployment_id = i.authorized_id AND d.allowed_roles = i.authorized_roles
+                    AND d.owner = i.authorized_owner)
+        ), cur AS MATERIALIZED (
+            SELECT dep.item, r.* FROM deployment_runs r
+              JOIN dep ON dep.deployment_id = r.deployment_id
+              JOIN input i ON i.item = dep.item AND i.airflow_run_id = r.airflow_run_id
+             ORDER BY r.run_id
+               FOR UPDATE OF r
+        ), moved AS (
+            UPDATE deployment_runs r
+               SET status = i.to_status,
+                   rows_scored = COALESCE(i.rows_scored, r.rows_scored),
+                   error_message = i.error_message,
+                   started_at = COALESCE(r.started_at, i.started_at),
+                   finished_at = i.finished_at,
+                   updated_at = i.at
+              FROM cur JOIN input i ON i.item = cur.item
+             WHERE r.run_id = cur.run_id AND cur.reconciled_at IS NULL
+               AND cur.status = ANY (string_to_array(i.sources, ','))
+               AND cur.status <> i.to_status
+            RETURNING i.item, r.*
+        ), inserted AS (
+            INSERT INTO deployment_runs (run_id, deployment_id, airflow_run_id, status,
+                rows_scored, error_message, model_version, snapshot_id, started_at,
+                finished_at, created_at, updated_at, target_catalog, target_schema,
+                target_table)
+            SELECT i.new_run_id, dep.deployment_id, i.airflow_run_id, i.to_status,
+                   i.rows_scored, i.error_message, dep.resolved_model_version, dep.snapshot_id,
+                   i.started_at, i.finished_at, i.at, i.at,
+                   dep.target_catalog, dep.target_schema, dep.target_table
+              FROM input i JOIN dep ON dep.item = i.item
+             WHERE NOT EXISTS (SELECT 1 FROM cur WHERE cur.item = i.item)
+             ORDER BY i.item
+            RETURNING *
+        ), created AS (
+            SELECT i.item, n.* FROM inserted n JOIN input i ON i.new_run_id = n.run_id
+        ), changed AS (
+            SELECT m.item, cur.status AS from_status, m.run_id, m.deployment_id,
+                   m.airflow_run_id, m.status, m.rows_scored, m.error_message
+              FROM moved m JOIN cur ON cur.item = m.item
+            UNION ALL
+            SELECT c.item, CAST(NULL AS VARCHAR(20)), c.run_id, c.deployment_id,
+                   c.airflow_run_id, c.status, c.rows_scored, c.error_message
+              FROM created c
+        ), last_run AS (
+            UPDATE deployments d
+               SET last_run_id = w.run_id, version = d.version + w.changes, updated_at = w.at
+              FROM (SELECT DISTINCT ON (c.deployment_id) c.deployment_id, c.run_id, i.at,
+                           count(*) OVER (PARTITION BY c.deployment_id) AS changes
+                      FROM changed c JOIN input i ON i.item = c.item
+                     ORDER BY c.deployment_id, c.item DESC) w
+             WHERE d.deployment_id = w.deployment_id
+        ), feed AS (
+            INSERT INTO platform_events
+                (event_type, subject_id, from_value, to_value, data, created_at)
+            SELECT 'deployment_run.status_changed', c.run_id, c.from_status, c.status,
+                   CAST(json_build_object('deployment_id', c.deployment_id,
+                       'run_id', c.run_id, 'airflow_run_id', c.airflow_run_id,
+                       'rows_scored', c.rows_scored,
+                       'error_message', c.error_message) AS VARCHAR(100000)),
+                   i.at
+              FROM changed c JOIN input i ON i.item = c.item
+             ORDER BY c.item
+        )
+        SELECT 'MOVED' AS outcome, cur.status AS previous_status, FALSE AS reconciled,
+               dep.model_name AS dep_model_name, dep.name AS dep_name,
+               dep.target_catalog AS dep_target_catalog, dep.target_schema AS dep_target_schema,
+               dep.target_table AS dep_target_table, m.*
+          FROM moved m JOIN cur ON cur.item = m.item JOIN dep ON dep.item = m.item
+        UNION ALL
+        SELECT 'INSERTED', CAST(NULL AS VARCHAR(20)), FALSE, dep.model_name, dep.name,
+               dep.target_catalog, dep.target_schema, dep.target_table, c.*
+          FROM created c JOIN dep ON dep.item = c.item
+        UNION ALL
+        SELECT 'UNCHANGED', cur.status, cur.reconciled_at IS NOT NULL, dep.model_name,
+               dep.name, dep.target_catalog, dep.target_schema, dep.target_table, cur.*
+          FROM cur JOIN dep ON dep.item = cur.item
+         WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.item = cur.item)
+        """;
+
+  /** {@link #CALLBACK_BATCH} with JDBC placeholders, and its parameters in order. */
+  Jdbc.NamedSql CALLBACK_BATCH_JDBC = Jdbc.NamedSql.parse(CALLBACK_BATCH);
+
+  /**
+   * Several run callbacks on PostgreSQL in one statement, so in one round trip and one commit
+   * (group commit): each item does exactly what {@link #callbackInOneStatement} does for it alone,
+   * as if the items ran one after the other in their order, and its outcome is at the item's index
+   * (empty when no deployment matched it). The deployments are locked in {@code deployment_id}
+   * order, then the runs in {@code run_id} order, so two batches (or a batch and any change that
+   * locks a deployment before its runs) never deadlock. A deployment changed by several items ends
+   * as the last of them leaves it: its last run is the last item's, its version grows by one per
+   * change. Every run may appear once: two callbacks of one run in a statement would both read its
+   * status from before either.
+   */
+  static List<Optional<Callback>> callbackBatch(Connection connection, List<CallbackItem> items)
+      throws SQLException {
+    int n = items.size();
+    if (new HashSet<>(items.stream().map(CallbackItem::run).toList()).size() < n) {
+      throw new IllegalArgumentException("a run twice in one batch of callbacks");
+    }
+    Map<String, List<Object>> columns = new HashMap<>();
+    for (CallbackItem item : items) {
+      Optional<AuthorizedOn> on = item.authorizedOn();
+      add(columns, "modelNames", item.modelName());
+      add(columns, "liveNames", item.liveName());
+      add(columns, "authorizedIds", on.map(AuthorizedOn::deploymentId).orElse(null));
+      add(columns, "authorizedRoles", on.map(AuthorizedOn::allowedRoles).orElse(null));
+      add(columns, "authorizedOwners", on.map(AuthorizedOn::owner).orElse(null));
+      add(columns, "airflowRunIds", item.airflowRunId());
+      add(columns, "sources", String.join(",", item.fromStatuses()));
+      add(columns, "toStatuses", item.toStatus());
+      add(columns, "rowsScored", item.rowsScored());
+      add(columns, "errorMessages", item.errorMessage());
+      add(columns, "startedAts", item.startedAt());
+      add(columns, "finishedAts", item.finishedAt());
+      add(columns, "newRunIds", item.newRunId());
+      add(columns, "nows", item.now());
+    }
+    List<Optional<Callback>> outcomes = new ArrayList<>(Collections.nCopies(n, Optional.empty()));
+    try (PreparedStatement statement = connection.prepareStatement(CALLBACK_BATCH_JDBC.sql())) {
+      List<String> parameters = CALLBACK_BATCH_JDBC.parameters();
+      for (int i = 0; i < parameters.size(); i++) {
+        // Every column as text, cast by the statement: one array type for all of them.
+        String[] values =
+            columns.get(parameters.get(i)).stream()
+                .map(value -> value == null ? null : value.toString())
+                .toArray(String[]::new);
+        statement.setArray(i + 1, connection.createArrayOf("varchar", values));
+      }
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          outcomes.set(rs.getInt("item") - 1, Optional.of(callbackOf(rs)));
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  private static void add(Map<String, List<Object>> columns, String column, Object value) {
+    columns.computeIfAbsent(column, any -> new ArrayList<>()).add(value);
+  }
+
+  /** The outcome that a callback statement returned in the current row of {@code rs}. */
+  private static Callback callbackOf(ResultSet rs) throws SQLException {
+    return new Callback(
+        CallbackOutcome.valueOf(rs.getString("outcome")),
+        rs.getString("previous_status"),
+        rs.getBoolean("reconciled"),
+        DeploymentRunRowMapper.INSTANCE.map(rs, null),
+        new CallbackDeployment(
+            rs.getString("dep_model_name"),
+            rs.getString("dep_name"),
+            rs.getString("dep_target_catalog"),
+            rs.getString("dep_target_schema"),
+            rs.getString("dep_target_table")));
   }
 
   /** The SQL of {@link #callbackInOneStatement} for one shape, with its parameters in order. */

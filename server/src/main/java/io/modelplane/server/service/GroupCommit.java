@@ -220,8 +220,9 @@ public final class GroupCommit<I, R> implements AutoCloseable {
           outcomes = batch.apply(items.stream().map(Pending::item).toList());
         } catch (RuntimeException | Error e) {
           LOG.warn(
-              "A batch of {} writebacks failed ({}); running each alone",
+              "A batch of {} items of {} failed ({}); running each alone",
               items.size(),
+              name,
               e.toString());
           items.forEach(this::runAlone);
           return;

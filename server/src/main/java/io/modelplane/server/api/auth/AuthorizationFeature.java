@@ -7,9 +7,14 @@ import io.modelplane.server.service.Caller;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ContainerResponseContext;
+import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.DynamicFeature;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.FeatureContext;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,6 +34,13 @@ import org.slf4j.LoggerFactory;
  * locked by the change's own transaction ({@code DeploymentRows.lockForChange}). This filter only
  * answers 404 for a deployment that does not exist when the request arrives, so that one created
  * meanwhile is never changed by it.
+ *
+ * <p>The platform's run callbacks (what every DAG run posts) are the exception: the callback's own
+ * statement finds the deployment, and answers 404 when there is none, in the same round trip as the
+ * change, so this filter does not read it first. The one answer that read decided before the
+ * operation ran, 404 before any error of the request itself (its body, say), is kept by {@link
+ * UnknownDeploymentFirst}: an error answer other than 404 is checked against the deployment, and
+ * becomes the 404 when there is no such deployment.
  */
 public final class AuthorizationFeature implements DynamicFeature {
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizationFeature.class);
@@ -77,6 +89,11 @@ public final class AuthorizationFeature implements DynamicFeature {
       context.register(new PlatformOnlyFilter(), Priorities.AUTHORIZATION);
     } else if (rule.get().target() != OperationRules.Target.PUBLIC) {
       context.register(new RuleFilter(rule.get()), Priorities.AUTHORIZATION);
+      if (defersDeploymentCheck(rule.get())) {
+        // First among the response filters (highest first), so the metrics and the access log
+        // see the answer sent.
+        context.register(new UnknownDeploymentFirst(), Priorities.USER + 1000);
+      }
     }
   }
 
@@ -132,9 +149,13 @@ public final class AuthorizationFeature implements DynamicFeature {
           // The right is decided by the deployment services on the locked row (class comment).
           String model = request.getUriInfo().getPathParameters().getFirst("model");
           String name = request.getUriInfo().getPathParameters().getFirst("name");
-          if (model != null && name != null && !deploymentExists.test(model, name)) {
-            request.abortWith(
-                ApiErrors.error(404, "Deployment " + name + " of model " + model + " not found"));
+          if (model == null || name == null) {
+            return;
+          }
+          if (defersDeploymentCheck(rule) && caller.platform()) {
+            request.setProperty(DEFERRED_DEPLOYMENT_CHECK, Boolean.TRUE);
+          } else if (!deploymentExists.test(model, name)) {
+            request.abortWith(deploymentNotFound(model, name));
           }
         }
         case NONE -> {
@@ -162,6 +183,48 @@ public final class AuthorizationFeature implements DynamicFeature {
         case PSK_ADMIN -> "managing user PSKs needs " + admins;
         default -> "this needs " + admins;
       };
+    }
+  }
+
+  /** The request property that says the deployment's existence was not read before it ran. */
+  private static final String DEFERRED_DEPLOYMENT_CHECK =
+      "modelplane.authorization.deploymentCheckDeferred";
+
+  /**
+   * Whether the platform's requests of this operation skip the existence read (class comment): the
+   * run callback, whose service answers 404 for an unknown deployment before anything else.
+   */
+  private static boolean defersDeploymentCheck(OperationRules.Rule rule) {
+    return rule.target() == OperationRules.Target.DEPLOYMENT && rule.action() == Action.CALLBACK;
+  }
+
+  private static Response deploymentNotFound(String model, String name) {
+    return ApiErrors.error(404, "Deployment " + name + " of model " + model + " not found");
+  }
+
+  /**
+   * For a request whose deployment was not read before it ran: an error answer (4xx other than 404,
+   * e.g. a body that fails validation) becomes the 404 the filter would have answered first when
+   * the deployment does not exist. The read happens only on such errors.
+   */
+  private final class UnknownDeploymentFirst implements ContainerResponseFilter {
+    @Override
+    public void filter(ContainerRequestContext request, ContainerResponseContext response) {
+      int status = response.getStatus();
+      if (request.getProperty(DEFERRED_DEPLOYMENT_CHECK) == null
+          || status < 400
+          || status >= 500
+          || status == 404) {
+        return;
+      }
+      String model = request.getUriInfo().getPathParameters().getFirst("model");
+      String name = request.getUriInfo().getPathParameters().getFirst("name");
+      if (!deploymentExists.test(model, name)) {
+        Response notFound = deploymentNotFound(model, name);
+        response.setStatus(notFound.getStatus());
+        response.getHeaders().putSingle(HttpHeaders.CONTENT_TYPE, notFound.getMediaType());
+        response.setEntity(notFound.getEntity(), new Annotation[0], notFound.getMediaType());
+      }
     }
   }
 

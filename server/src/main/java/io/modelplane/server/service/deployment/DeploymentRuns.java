@@ -16,6 +16,7 @@ import io.modelplane.server.service.DagRunIds;
 import io.modelplane.server.service.DeploymentRun;
 import io.modelplane.server.service.DeploymentStatus;
 import io.modelplane.server.service.ErrorMessages;
+import io.modelplane.server.service.GroupCommit;
 import io.modelplane.server.service.Hashes;
 import io.modelplane.server.service.InvalidRequestException;
 import io.modelplane.server.service.NotFoundException;
@@ -29,6 +30,7 @@ import io.modelplane.server.service.TableRef;
 import io.modelplane.server.service.UnavailableException;
 import io.modelplane.server.service.events.EventLog;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,14 +62,39 @@ public final class DeploymentRuns {
   private final DeploymentTransitions transitions;
   private final Optional<Outbox> outbox;
   private final DagRunIds runIds;
+  private final Optional<
+          GroupCommit<DeploymentRunDao.CallbackItem, Optional<DeploymentRunDao.Callback>>>
+      callbacks;
 
+  /** The longest a callback waits for its batch to fill while another batch of callbacks runs. */
+  static final Duration CALLBACK_BATCH_WAIT = Duration.ofMillis(1);
+
+  /**
+   * @param callbackBatchMax on PostgreSQL, how many concurrent run callbacks are committed together
+   *     at most ({@link GroupCommit}); 1 runs each in a statement of its own
+   */
   DeploymentRuns(
       DeploymentRows rows,
       ScoringDags dags,
       ModelResolver models,
       DeploymentTransitions transitions,
       Optional<Outbox> outbox,
-      DagRunIds runIds) {
+      DagRunIds runIds,
+      int callbackBatchMax) {
+    this.callbacks =
+        callbackBatchMax < 2
+            ? Optional.empty()
+            : Optional.of(
+                new GroupCommit<>(
+                    "modelplane-callbacks",
+                    callbackBatchMax,
+                    CALLBACK_BATCH_WAIT,
+                    DeploymentRunDao.CallbackItem::run,
+                    items ->
+                        PlainJdbc.withConnection(
+                            rows.jdbi(),
+                            connection -> DeploymentRunDao.callbackBatch(connection, items)),
+                    this::callbackAlone));
     this.runIds = runIds;
     this.rows = rows;
     this.dags = dags;
@@ -443,26 +470,41 @@ public final class DeploymentRuns {
 
   /**
    * The callback on PostgreSQL in one round trip, for a deployment pinned to a model version (see
-   * {@link DeploymentTransitions#callbackInOneStatement}). Empty when it did not apply (nothing
-   * written) or when the run's first sight raced another one (its insert lost on the unique key).
+   * {@link DeploymentTransitions#callbackItem}); concurrent callbacks of other runs are committed
+   * together ({@link GroupCommit}, {@link DeploymentRunDao#callbackBatch}), and this returns once
+   * this one's transaction committed. Empty when it did not apply (nothing written) or when the
+   * run's first sight raced another one (its insert lost on the unique key).
+   *
+   * @throws ConflictException when the move is refused (nothing written)
    */
   private Optional<DeploymentRunDao.Callback> recordCallbackInOneStatement(
       String modelName,
       String name,
       Optional<DeploymentRunDao.AuthorizedOn> authorizedOn,
       RunCallback callback) {
+    DeploymentRunDao.CallbackItem item =
+        transitions.callbackItem(modelName, name, authorizedOn, callback);
+    Optional<DeploymentRunDao.Callback> done;
     try {
-      return PlainJdbc.withConnection(
-          rows.jdbi(),
-          connection ->
-              transitions.callbackInOneStatement(
-                  connection, modelName, name, authorizedOn, callback));
+      done = callbacks.isPresent() ? callbacks.get().submit(item) : callbackAlone(item);
     } catch (UnableToExecuteStatementException e) {
       if (e.getCause() instanceof SQLException sql && UNIQUE_VIOLATION.equals(sql.getSQLState())) {
         return Optional.empty();
       }
       throw e;
     }
+    return done.map(result -> DeploymentTransitions.checkCallback(result, callback.status()));
+  }
+
+  /** One callback in its own statement (and implicit transaction). */
+  private Optional<DeploymentRunDao.Callback> callbackAlone(DeploymentRunDao.CallbackItem item) {
+    return PlainJdbc.withConnection(
+        rows.jdbi(), connection -> DeploymentRunDao.callbackInOneStatement(connection, item));
+  }
+
+  /** Commits the callbacks still queued and stops the threads that commit them. */
+  public void close() {
+    callbacks.ifPresent(GroupCommit::close);
   }
 
   private static final String UNIQUE_VIOLATION = "23505";

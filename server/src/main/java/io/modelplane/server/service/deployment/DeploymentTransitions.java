@@ -10,8 +10,6 @@ import io.modelplane.server.service.ErrorMessages;
 import io.modelplane.server.service.RunCallback;
 import io.modelplane.server.service.RunStatus;
 import io.modelplane.server.service.events.EventLog;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -144,44 +142,42 @@ public final class DeploymentTransitions {
   }
 
   /**
-   * A run callback on PostgreSQL in one statement ({@link
-   * DeploymentRunDao#callbackInOneStatement}): the same outcomes as {@link #moveRun} after the
-   * run's first sight, decided in SQL from the sources {@link DeploymentStateMachine} allows. Empty
-   * when no live deployment {@code name} of {@code modelName} pinned to a model version matched
-   * (nothing was written), or, with {@code authorizedOn}, when its row changed since the caller was
-   * authorized on it.
+   * A run callback on PostgreSQL in one statement ({@link DeploymentRunDao#callbackInOneStatement},
+   * or with others: {@link DeploymentRunDao#callbackBatch}): what to write, now, for the outcomes
+   * of {@link #moveRun} after the run's first sight, decided in SQL from the sources {@link
+   * DeploymentStateMachine} allows. With {@code authorizedOn} it only applies while the
+   * deployment's row is the one the caller was authorized on.
+   */
+  DeploymentRunDao.CallbackItem callbackItem(
+      String modelName,
+      String name,
+      Optional<DeploymentRunDao.AuthorizedOn> authorizedOn,
+      RunCallback callback) {
+    Instant at = now();
+    RunStatus to = callback.status();
+    return new DeploymentRunDao.CallbackItem(
+        modelName,
+        name,
+        authorizedOn,
+        callback.airflowRunId(),
+        RUN_SOURCE_VALUES.get(to),
+        to.value(),
+        callback.rowsScored(),
+        to == RunStatus.FAILED ? ErrorMessages.truncate(callback.errorMessage()) : null,
+        to == RunStatus.RUNNING ? at : null,
+        to.isTerminal() ? at : null,
+        UUID.randomUUID(),
+        at);
+  }
+
+  /**
+   * What the statement of a {@link #callbackItem} did, as the callback's answer: the run, unless
+   * nothing was written because the move is refused.
    *
    * @throws ConflictException when the state machine does not allow the move, or the reconcile loop
    *     ended the run with another status
    */
-  Optional<DeploymentRunDao.Callback> callbackInOneStatement(
-      Connection connection,
-      String modelName,
-      String name,
-      Optional<DeploymentRunDao.AuthorizedOn> authorizedOn,
-      RunCallback callback)
-      throws SQLException {
-    Instant at = now();
-    RunStatus to = callback.status();
-    Optional<DeploymentRunDao.Callback> done =
-        DeploymentRunDao.callbackInOneStatement(
-            connection,
-            modelName,
-            name,
-            authorizedOn,
-            callback.airflowRunId(),
-            RUN_SOURCE_VALUES.get(to),
-            to.value(),
-            callback.rowsScored(),
-            to == RunStatus.FAILED ? ErrorMessages.truncate(callback.errorMessage()) : null,
-            to == RunStatus.RUNNING ? at : null,
-            to.isTerminal() ? at : null,
-            UUID.randomUUID(),
-            at);
-    if (done.isEmpty()) {
-      return Optional.empty();
-    }
-    DeploymentRunDao.Callback result = done.get();
+  static DeploymentRunDao.Callback checkCallback(DeploymentRunDao.Callback result, RunStatus to) {
     DeploymentRunRow run = result.row();
     if (result.outcome() == DeploymentRunDao.CallbackOutcome.UNCHANGED) {
       RunStatus current = RunStatus.of(run.status());
@@ -192,7 +188,7 @@ public final class DeploymentTransitions {
         throw illegalRunMove(run.airflowRunId(), current, to);
       }
     }
-    return done;
+    return result;
   }
 
   /** The statuses a run may move to each status from, as the column's values (made once). */

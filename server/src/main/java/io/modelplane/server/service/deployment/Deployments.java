@@ -15,7 +15,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The deployment services, wired: {@link DeploymentLifecycle}, {@link DeploymentRuns}, and the
- * listener of their outbox tasks. {@code outbox} is empty without an orchestrator.
+ * listener of their outbox tasks. {@code outbox} is empty without an orchestrator; {@code
+ * callbackBatchMax}: how many run callbacks PostgreSQL commits together at most (1 = each alone).
  */
 public record Deployments(
     DeploymentLifecycle lifecycle, DeploymentRuns runs, OutboxListener outboxListener) {
@@ -30,12 +31,14 @@ public record Deployments(
       ObjectMapper json,
       Clock clock,
       AccessPolicy policy,
-      DagRunIds runIds) {
+      DagRunIds runIds,
+      int callbackBatchMax) {
     DeploymentTransitions transitions = new DeploymentTransitions(clock);
     DeploymentRows rows = new DeploymentRows(jdbi, json, policy);
     ScoringDags dags = new ScoringDags(renderer, dagStore, rows, publicUrl, json, transitions::now);
     ModelResolver models = new ModelResolver(registry, dags, transitions);
-    DeploymentRuns runs = new DeploymentRuns(rows, dags, models, transitions, outbox, runIds);
+    DeploymentRuns runs =
+        new DeploymentRuns(rows, dags, models, transitions, outbox, runIds, callbackBatchMax);
     DeploymentLifecycle lifecycle =
         new DeploymentLifecycle(rows, dags, models, transitions, outbox, runs);
     return new Deployments(lifecycle, runs, new DeploymentOutcomes(rows, transitions));
