@@ -203,6 +203,24 @@ abstract class DeploymentApiContract {
   }
 
   @Test
+  void aCallbackOfAnUnknownDeploymentIs404BeforeAnythingWrongWithItsBody() {
+    create("known");
+    String unknown = deployments() + "/nowhere/runs";
+    Map<String, Object> valid = Map.of("airflow_run_id", "manual__1", "status", "running");
+    Map<String, Object> invalid = Map.of("airflow_run_id", "manual__1", "status", "bogus");
+
+    for (Object body : List.of(valid, invalid, "{\"airflow_run_id\": ", Map.of())) {
+      ApiResponse response = api.post(unknown, body);
+      assertThat(response.status()).as(response.rawBody()).isEqualTo(404);
+      assertThat(response.text("error"))
+          .isEqualTo("Deployment nowhere of model " + model + " not found");
+    }
+    assertThat(api.post(deployment("known") + "/runs", invalid).status()).isEqualTo(422);
+    assertThat(api.post(deployment("known") + "/runs", Map.of()).status()).isEqualTo(422);
+    assertThat(api.post(deployment("known") + "/runs", valid).status()).isEqualTo(200);
+  }
+
+  @Test
   void invalidDeploymentsAre422DuplicatesAre409AndUnknownDeploymentsAre404() {
     create("taken");
     assertThat(api.post(deployments(), seedRequest("taken")).status()).isEqualTo(409);
