@@ -2,20 +2,10 @@ package io.modelplane.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +17,6 @@ import org.junit.jupiter.api.Test;
 class WritebackGroupCommitIT {
   private static final int JOBS = 48;
   private static final int ANSWERS_BEFORE_THE_KILL = 1_500;
-  private static final Duration WAIT = Duration.ofSeconds(120);
 
   @Test
   void everyWritebackAnswered200SurvivesASigkillInTheMiddleOfTheLoad() throws Exception {
@@ -36,64 +25,25 @@ class WritebackGroupCommitIT {
       for (int i = 0; i < JOBS; i++) {
         jobs.add(server.client().trainingJobs().create(Fixtures.job("batched", false)).getJobId());
       }
-      String baseUrl = server.server().baseUrl(); // not the proxy: the load ends in broken pipes
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-      // For each job (one task each): the statuses answered 200, in order.
-      List<List<String>> answered = new ArrayList<>();
-      AtomicInteger answers = new AtomicInteger();
-      AtomicInteger refusals = new AtomicInteger();
-      CountDownLatch enough = new CountDownLatch(1);
-      List<Thread> tasks = new ArrayList<>();
-      for (int i = 0; i < JOBS; i++) {
-        List<String> statuses = Collections.synchronizedList(new ArrayList<>());
-        answered.add(statuses);
-        UUID job = jobs.get(i);
-        Thread task =
-            new Thread(
-                () -> {
-                  String next = "running"; // ready → running → failed → running → …
-                  while (true) {
-                    int status;
-                    try {
-                      status = put(http, baseUrl, server.psk(), job, next);
-                    } catch (IOException | InterruptedException e) {
-                      return; // the server is gone: this writeback was not answered
-                    }
-                    if (status != 200) {
-                      refusals.incrementAndGet();
-                      return;
-                    }
-                    statuses.add(next);
-                    if (answers.incrementAndGet() >= ANSWERS_BEFORE_THE_KILL) {
-                      enough.countDown();
-                    }
-                    next = next.equals("running") ? "failed" : "running";
-                  }
-                },
-                "writeback-task-" + i);
-        task.setDaemon(true);
-        tasks.add(task);
-      }
-      tasks.forEach(Thread::start);
-      assertThat(enough.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-
-      server.server().kill(); // SIGKILL: no shutdown hook, no drain of the queued batch
-      for (Thread task : tasks) {
-        task.join(WAIT.toMillis());
-        assertThat(task.isAlive()).isFalse();
-      }
-      int answeredBeforeTheKill = answers.get();
-      System.out.println(
-          "[modelplane-it] group commit: "
-              + answeredBeforeTheKill
-              + " writebacks answered 200 before the SIGKILL");
-      assertThat(refusals.get()).isZero();
+      // Each job's task: ready → running → failed → running → …
+      List<List<Integer>> answered =
+          SigkillUnderLoad.run(
+              server,
+              JOBS,
+              ANSWERS_BEFORE_THE_KILL,
+              (task, seq) ->
+                  SigkillUnderLoad.send(
+                      server,
+                      "PUT",
+                      "/api/automl/train/jobs/" + jobs.get(task) + "/status",
+                      body(status(seq))));
 
       server.startAgain(Map.of());
       PostgresDatabase db = server.database();
       for (int i = 0; i < JOBS; i++) {
         UUID job = jobs.get(i);
-        List<String> acknowledged = answered.get(i);
+        List<String> acknowledged =
+            answered.get(i).stream().map(WritebackGroupCommitIT::status).toList();
         List<String> moves =
             db
                 .rows(
@@ -146,21 +96,13 @@ class WritebackGroupCommitIT {
     }
   }
 
-  private static int put(HttpClient http, String baseUrl, String psk, UUID job, String status)
-      throws IOException, InterruptedException {
-    String body =
-        status.equals("failed")
-            ? "{\"status\": \"failed\", \"error_message\": \"the task failed, Airflow retries it\"}"
-            : "{\"status\": \"" + status + "\"}";
-    return http.send(
-            HttpRequest.newBuilder(
-                    URI.create(baseUrl + "/api/automl/train/jobs/" + job + "/status"))
-                .header("Authorization-PSK", psk)
-                .header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(60))
-                .PUT(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.discarding())
-        .statusCode();
+  private static String status(int seq) {
+    return seq % 2 == 0 ? "running" : "failed";
+  }
+
+  private static String body(String status) {
+    return status.equals("failed")
+        ? "{\"status\": \"failed\", \"error_message\": \"the task failed, Airflow retries it\"}"
+        : "{\"status\": \"" + status + "\"}";
   }
 }

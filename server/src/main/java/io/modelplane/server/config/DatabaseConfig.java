@@ -2,7 +2,8 @@ package io.modelplane.server.config;
 
 /**
  * JDBC settings; an H2 file URL by default. {@code writebackBatchMax}: how many training-job status
- * writebacks PostgreSQL commits together at most (group commit; 1 = each on its own).
+ * writebacks, and separately how many run callbacks, PostgreSQL commits together at most (group
+ * commit; 1 = each on its own).
  */
 public record DatabaseConfig(
     String url, String user, String password, int poolSize, int writebackBatchMax) {
