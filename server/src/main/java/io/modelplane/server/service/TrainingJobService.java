@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.server.db.Keyset;
+import io.modelplane.server.db.PlainJdbc;
 import io.modelplane.server.db.TrainingJobDao;
 import io.modelplane.server.db.TrainingJobEventDao;
 import io.modelplane.server.db.TrainingJobEventRow;
@@ -98,9 +99,10 @@ public final class TrainingJobService {
                     WRITEBACK_BATCH_WAIT,
                     TrainingJobDao.WritebackItem::jobId,
                     items ->
-                        jdbi.withHandle(
-                            handle ->
-                                TrainingJobDao.writebackBatch(handle, items, RECONCILE_ACTOR)),
+                        PlainJdbc.withConnection(
+                            jdbi,
+                            connection ->
+                                TrainingJobDao.writebackBatch(connection, items, RECONCILE_ACTOR)),
                     this::writebackAlone));
     this.jdbi = jdbi;
     this.dagStore = dagStore;
