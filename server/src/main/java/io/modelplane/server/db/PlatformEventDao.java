@@ -1,17 +1,21 @@
 package io.modelplane.server.db;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.sqlobject.SqlObject;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.BindList;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
-import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** SQL of {@code platform_events} and {@code event_sequencer}. */
 @RegisterConstructorMapper(PlatformEventRow.class)
@@ -54,19 +58,77 @@ public interface PlatformEventDao extends SqlObject {
         .one();
   }
 
-  /** Locks the sequencer row: one dispatcher at a time sequences, across server processes. */
-  @SqlQuery("SELECT last_seq FROM event_sequencer WHERE sequencer_id = 1 FOR UPDATE")
-  long lockSequencer();
+  /**
+   * Gives up to {@code limit} committed events without a place in the feed theirs, in {@code
+   * event_id} order after the sequencer's last one, and moves the sequencer on: in the caller's
+   * transaction on {@code handle}, under the lock of the sequencer row (one dispatcher at a time,
+   * across server processes). Plain JDBC, as it runs every poll of the dispatcher under load: no
+   * attach of this interface, no per-row binding or mapping through JDBI.
+   *
+   * @return the events sequenced, with their {@code seq}
+   * @throws UnableToExecuteStatementException when a statement fails (the cause is the SQL error)
+   */
+  static List<PlatformEventRow> sequenceNext(Handle handle, int limit) {
+    try {
+      return sequenceNext(handle.getConnection(), limit);
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
+    }
+  }
 
-  @SqlUpdate("UPDATE event_sequencer SET last_seq = :lastSeq WHERE sequencer_id = 1")
-  void saveSequencer(long lastSeq);
-
-  /** Committed events not sequenced yet, oldest id first. */
-  @SqlQuery("SELECT * FROM platform_events WHERE seq IS NULL ORDER BY event_id LIMIT :limit")
-  List<PlatformEventRow> unsequenced(int limit);
-
-  @SqlBatch("UPDATE platform_events SET seq = :seq WHERE event_id = :eventId")
-  void sequence(List<Long> eventId, List<Long> seq);
+  private static List<PlatformEventRow> sequenceNext(Connection connection, int limit)
+      throws SQLException {
+    long last;
+    try (PreparedStatement lock =
+            connection.prepareStatement(
+                "SELECT last_seq FROM event_sequencer WHERE sequencer_id = 1 FOR UPDATE");
+        ResultSet rs = lock.executeQuery()) {
+      if (!rs.next()) {
+        throw new IllegalStateException("the event sequencer row is missing");
+      }
+      last = rs.getLong(1);
+    }
+    List<PlatformEventRow> rows = new ArrayList<>();
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT * FROM platform_events WHERE seq IS NULL ORDER BY event_id LIMIT ?")) {
+      select.setInt(1, limit);
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          rows.add(
+              new PlatformEventRow(
+                  rs.getLong("event_id"),
+                  ++last,
+                  rs.getString("event_type"),
+                  rs.getObject("subject_id", UUID.class),
+                  rs.getString("from_value"),
+                  rs.getString("to_value"),
+                  rs.getString("data"),
+                  rs.getObject("subscription_id", UUID.class),
+                  rs.getTimestamp("created_at").toInstant()));
+        }
+      }
+    }
+    if (rows.isEmpty()) {
+      return rows;
+    }
+    try (PreparedStatement sequence =
+        connection.prepareStatement("UPDATE platform_events SET seq = ? WHERE event_id = ?")) {
+      for (PlatformEventRow row : rows) {
+        sequence.setLong(1, row.seq());
+        sequence.setLong(2, row.eventId());
+        sequence.addBatch();
+      }
+      sequence.executeBatch();
+    }
+    try (PreparedStatement save =
+        connection.prepareStatement(
+            "UPDATE event_sequencer SET last_seq = ? WHERE sequencer_id = 1")) {
+      save.setLong(1, last);
+      save.executeUpdate();
+    }
+    return rows;
+  }
 
   @SqlQuery("SELECT * FROM platform_events WHERE seq > :after ORDER BY seq LIMIT :limit")
   List<PlatformEventRow> feed(long after, int limit);

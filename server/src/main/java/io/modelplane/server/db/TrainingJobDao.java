@@ -1,5 +1,9 @@
 package io.modelplane.server.db;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -242,40 +246,85 @@ public interface TrainingJobDao extends SqlObject {
    * read its status from before either.
    */
   static List<Optional<Writeback>> writebackBatch(
-      Handle handle, List<WritebackItem> items, String reconcileActor) {
+      Connection connection, List<WritebackItem> items, String reconcileActor) throws SQLException {
     int n = items.size();
-    List<String> jobIds = new ArrayList<>(n);
-    List<String> sources = new ArrayList<>(n);
-    List<String> toStatuses = new ArrayList<>(n);
-    List<String> mlflowRunIds = new ArrayList<>(n);
-    List<String> registeredModelNames = new ArrayList<>(n);
-    List<String> errorMessages = new ArrayList<>(n);
-    List<String> actors = new ArrayList<>(n);
-    List<String> reasons = new ArrayList<>(n);
-    List<String> feedData = new ArrayList<>(n);
-    List<String> nows = new ArrayList<>(n);
+    String[] jobIds = new String[n];
+    String[] sources = new String[n];
+    String[] toStatuses = new String[n];
+    String[] mlflowRunIds = new String[n];
+    String[] registeredModelNames = new String[n];
+    String[] errorMessages = new String[n];
+    String[] actors = new String[n];
+    String[] reasons = new String[n];
+    String[] feedData = new String[n];
+    String[] nows = new String[n];
     Set<UUID> seen = new HashSet<>();
-    for (WritebackItem item : items) {
+    for (int i = 0; i < n; i++) {
+      WritebackItem item = items.get(i);
       if (!seen.add(item.jobId())) {
         throw new IllegalArgumentException("job " + item.jobId() + " twice in one batch");
       }
-      jobIds.add(item.jobId().toString());
-      sources.add(String.join(",", item.fromStatuses()));
-      toStatuses.add(item.toStatus());
-      mlflowRunIds.add(item.mlflowRunId());
-      registeredModelNames.add(item.registeredModelName());
-      errorMessages.add(item.errorMessage());
-      actors.add(item.actor());
-      reasons.add(item.reason());
-      feedData.add(item.feedData());
-      nows.add(item.now().toString());
+      jobIds[i] = item.jobId().toString();
+      sources[i] = String.join(",", item.fromStatuses());
+      toStatuses[i] = item.toStatus();
+      mlflowRunIds[i] = item.mlflowRunId();
+      registeredModelNames[i] = item.registeredModelName();
+      errorMessages[i] = item.errorMessage();
+      actors[i] = item.actor();
+      reasons[i] = item.reason();
+      feedData[i] = item.feedData();
+      nows[i] = item.now().toString();
     }
     List<Optional<Writeback>> outcomes = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       outcomes.add(Optional.empty());
     }
-    handle
-        .createQuery(
+    Jdbc.NamedSql sql = WritebackBatchSql.STATEMENT;
+    try (PreparedStatement statement = connection.prepareStatement(sql.sql())) {
+      int i = 0;
+      for (String name : sql.parameters()) {
+        i++;
+        // Java arrays: the driver sends them typed and binary, not as array literals in text
+        switch (name) {
+          case "jobIds" -> statement.setObject(i, jobIds);
+          case "sources" -> statement.setObject(i, sources);
+          case "toStatuses" -> statement.setObject(i, toStatuses);
+          case "mlflowRunIds" -> statement.setObject(i, mlflowRunIds);
+          case "registeredModelNames" -> statement.setObject(i, registeredModelNames);
+          case "errorMessages" -> statement.setObject(i, errorMessages);
+          case "actors" -> statement.setObject(i, actors);
+          case "reasons" -> statement.setObject(i, reasons);
+          case "feedData" -> statement.setObject(i, feedData);
+          case "nows" -> statement.setObject(i, nows);
+          case "reconcileActor" -> Jdbc.setString(statement, i, reconcileActor);
+          default -> throw new IllegalStateException("unbound parameter " + name);
+        }
+      }
+      try (ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          String reconciledStatus = rs.getString("reconciled_status");
+          outcomes.set(
+              rs.getInt("item") - 1,
+              Optional.of(
+                  new Writeback(
+                      rs.getString("previous_status"),
+                      rs.getBoolean("moved"),
+                      TrainingJobRowMapper.INSTANCE.map(rs, null),
+                      reconciledStatus == null
+                          ? Optional.empty()
+                          : Optional.of(
+                              new LastEvent(
+                                  reconciledStatus, rs.getString("reconciled_reason"))))));
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  /** The SQL of {@link #writebackBatch}, parsed once. */
+  final class WritebackBatchSql {
+    static final Jdbc.NamedSql STATEMENT =
+        Jdbc.NamedSql.parse(
             """
             WITH input AS (
                 SELECT * FROM unnest(
@@ -335,37 +384,9 @@ public interface TrainingJobDao extends SqlObject {
               FROM input i JOIN cur ON cur.job_id = i.job_id
               LEFT JOIN reconciled r ON r.item = i.item
              WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.item = i.item)
-            """)
-        .bindArray("jobIds", String.class, jobIds)
-        .bindArray("sources", String.class, sources)
-        .bindArray("toStatuses", String.class, toStatuses)
-        .bindArray("mlflowRunIds", String.class, mlflowRunIds)
-        .bindArray("registeredModelNames", String.class, registeredModelNames)
-        .bindArray("errorMessages", String.class, errorMessages)
-        .bindArray("actors", String.class, actors)
-        .bindArray("reasons", String.class, reasons)
-        .bindArray("feedData", String.class, feedData)
-        .bindArray("nows", String.class, nows)
-        .bind("reconcileActor", reconcileActor)
-        .map(
-            (rs, ctx) -> {
-              String reconciledStatus = rs.getString("reconciled_status");
-              outcomes.set(
-                  rs.getInt("item") - 1,
-                  Optional.of(
-                      new Writeback(
-                          rs.getString("previous_status"),
-                          rs.getBoolean("moved"),
-                          TrainingJobRowMapper.INSTANCE.map(rs, ctx),
-                          reconciledStatus == null
-                              ? Optional.empty()
-                              : Optional.of(
-                                  new LastEvent(
-                                      reconciledStatus, rs.getString("reconciled_reason"))))));
-              return 0;
-            })
-        .list();
-    return outcomes;
+            """);
+
+    private WritebackBatchSql() {}
   }
 
   /** Records a successful trigger: status, run id and attempt, if the status is still allowed. */

@@ -5,6 +5,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.BindList;
 import org.jdbi.v3.sqlobject.customizer.BindMethods;
@@ -34,10 +36,18 @@ public interface WebhookDao {
   @SqlQuery("SELECT * FROM webhook_subscriptions WHERE subscription_id = :id")
   Optional<WebhookSubscriptionRow> find(UUID id);
 
-  @SqlQuery(
+  String LIVE =
       "SELECT * FROM webhook_subscriptions WHERE deleted_at IS NULL ORDER BY created_at,"
-          + " subscription_id")
-  List<WebhookSubscriptionRow> live();
+          + " subscription_id";
+
+  /**
+   * The live subscriptions, oldest first, on a handle without attaching this interface (an attach
+   * prepares every method of the interface, which costs more than the query): every pass of the
+   * event dispatcher asks.
+   */
+  static List<WebhookSubscriptionRow> live(Handle handle) {
+    return handle.createQuery(LIVE).map(ConstructorMapper.of(WebhookSubscriptionRow.class)).list();
+  }
 
   @SqlQuery(
       """
@@ -108,13 +118,22 @@ public interface WebhookDao {
           + " ORDER BY attempt_id")
   List<WebhookAttemptRow> attemptsOf(@BindList("ids") Collection<UUID> ids);
 
-  /** Pending deliveries whose time came (or whose worker's lease expired), oldest first. */
-  @SqlQuery(
-      """
-      SELECT * FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= :now
-       ORDER BY next_attempt_at LIMIT :limit
-      """)
-  List<WebhookDeliveryRow> due(Instant now, int limit);
+  /**
+   * Pending deliveries whose time came (or whose worker's lease expired), oldest first: on a handle
+   * without attaching this interface, as every pass of the delivery worker asks.
+   */
+  static List<WebhookDeliveryRow> due(Handle handle, Instant now, int limit) {
+    return handle
+        .createQuery(
+            """
+            SELECT * FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= :now
+             ORDER BY next_attempt_at LIMIT :limit
+            """)
+        .bind("now", now)
+        .bind("limit", limit)
+        .map(ConstructorMapper.of(WebhookDeliveryRow.class))
+        .list();
+  }
 
   /**
    * Claims a delivery until {@code leaseUntil} and counts the attempt at once (a worker that dies

@@ -31,16 +31,30 @@ final class CronTicks {
 
   /** The latest tick at or before {@code now}; empty for a schedule without ticks. */
   static Optional<Instant> latest(String schedule, Instant now) {
+    return times(schedule)
+        .flatMap(
+            times -> {
+              var at = now.atZone(ZoneOffset.UTC);
+              if (times.isMatch(at.withNano(0)) && at.getSecond() == 0 && at.getNano() == 0) {
+                return Optional.of(now);
+              }
+              return times.lastExecution(at).map(tick -> tick.toInstant());
+            });
+  }
+
+  /** The first tick after {@code tick}; empty for a schedule without ticks or none to come. */
+  static Optional<Instant> next(String schedule, Instant tick) {
+    return times(schedule)
+        .flatMap(times -> times.nextExecution(tick.atZone(ZoneOffset.UTC)))
+        .map(next -> next.toInstant());
+  }
+
+  private static Optional<ExecutionTime> times(String schedule) {
     String trimmed = schedule.trim();
     String cron = PRESETS.getOrDefault(trimmed, trimmed);
     if (cron.startsWith("@")) {
       return Optional.empty();
     }
-    ExecutionTime times = ExecutionTime.forCron(UNIX.parse(cron));
-    var at = now.atZone(ZoneOffset.UTC);
-    if (times.isMatch(at.withNano(0)) && at.getSecond() == 0 && at.getNano() == 0) {
-      return Optional.of(now);
-    }
-    return times.lastExecution(at).map(tick -> tick.toInstant());
+    return Optional.of(ExecutionTime.forCron(UNIX.parse(cron)));
   }
 }

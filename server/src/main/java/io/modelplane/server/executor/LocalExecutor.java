@@ -158,6 +158,9 @@ public final class LocalExecutor implements WorkExecutor, AutoCloseable {
       end(queued, "failed", null, "its DAG was deleted before it started");
     }
     jdbi.useExtension(LocalRunDao.class, dao -> dao.forgetSchedule(dagId));
+    if (schedules != null) {
+      schedules.forget(dagId);
+    }
   }
 
   @Override
@@ -181,11 +184,11 @@ public final class LocalExecutor implements WorkExecutor, AutoCloseable {
 
   private void dispatch() {
     while (children.size() < config.slots()) {
-      List<LocalRunRow> next = jdbi.withExtension(LocalRunDao.class, dao -> dao.queued(1));
+      Optional<LocalRunRow> next = jdbi.withHandle(LocalRunDao::firstQueued);
       if (next.isEmpty()) {
         return;
       }
-      launch(next.get(0));
+      launch(next.get());
     }
   }
 

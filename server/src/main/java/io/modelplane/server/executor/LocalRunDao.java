@@ -3,6 +3,8 @@ package io.modelplane.server.executor;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -24,8 +26,16 @@ public interface LocalRunDao {
       """)
   void insert(String dagId, String dagRunId, String command, Instant now);
 
-  @SqlQuery("SELECT * FROM local_runs WHERE state = 'queued' ORDER BY run_key LIMIT :limit")
-  List<LocalRunRow> queued(int limit);
+  /**
+   * The oldest queued run, on a handle without attaching this interface: every pass of the executor
+   * asks, and an attach prepares every method of the interface, which costs more than the query.
+   */
+  static Optional<LocalRunRow> firstQueued(Handle handle) {
+    return handle
+        .createQuery("SELECT * FROM local_runs WHERE state = 'queued' ORDER BY run_key LIMIT 1")
+        .map(ConstructorMapper.of(LocalRunRow.class))
+        .findFirst();
+  }
 
   @SqlQuery("SELECT * FROM local_runs WHERE state = 'running' ORDER BY run_key")
   List<LocalRunRow> running();

@@ -3,9 +3,12 @@ package io.modelplane.server.executor;
 import io.modelplane.server.service.DagRunIds;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.slf4j.Logger;
@@ -21,6 +24,11 @@ import org.slf4j.LoggerFactory;
  * missed any (like an unpaused DAG in Airflow). As the rendered DAGs say {@code max_active_runs=1},
  * no tick fires while a run of the DAG is queued or running: ticks do not pile up behind a slow
  * run, and the latest one fires once it ended.
+ *
+ * <p>A pass reads the scheduled DAGs (one query per page) and touches the database for a DAG only
+ * when its latest tick may need something: a DAG whose latest tick this scheduler already settled
+ * (recorded as the first, found fired, or fired) is skipped until its next tick is due, so a pass
+ * over DAGs with nothing due costs no query per DAG and no cron evaluation.
  */
 final class LocalSchedules {
   private static final Logger LOG = LoggerFactory.getLogger(LocalSchedules.class);
@@ -31,6 +39,11 @@ final class LocalSchedules {
   }
 
   private record Scheduled(String dagId, String schedule) {}
+
+  /** The schedule a DAG's latest tick was settled under, and when its next tick is due. */
+  private record Settled(String schedule, Instant nextTick) {}
+
+  private final Map<String, Settled> settled = new ConcurrentHashMap<>();
 
   private final Jdbi jdbi;
   private final TaskCommands commands;
@@ -57,13 +70,15 @@ final class LocalSchedules {
 
   void fire() {
     Instant now = clock.instant();
+    Set<String> seen = new HashSet<>();
     String after = "";
     List<Scheduled> page;
     do {
       page = page(after);
       for (Scheduled scheduled : page) {
+        seen.add(scheduled.dagId());
         try {
-          fire(scheduled, now);
+          fireIfDue(scheduled, now);
         } catch (RuntimeException e) {
           LOG.warn("Schedule of {} not fired: {}", scheduled.dagId(), e.getMessage());
         }
@@ -72,6 +87,33 @@ final class LocalSchedules {
         after = page.get(page.size() - 1).dagId();
       }
     } while (page.size() == pageSize);
+    settled.keySet().retainAll(seen); // no longer scheduled: seen afresh when it is again
+  }
+
+  /** Forgets what was settled for a DAG (its schedule was deleted). */
+  void forget(String dagId) {
+    settled.remove(dagId);
+  }
+
+  /** How many DAGs have their latest tick settled (for tests). */
+  int settledCount() {
+    return settled.size();
+  }
+
+  private void fireIfDue(Scheduled scheduled, Instant now) {
+    Settled last = settled.get(scheduled.dagId());
+    if (last != null
+        && last.schedule().equals(scheduled.schedule())
+        && now.isBefore(last.nextTick())) {
+      return; // its latest tick is settled and the next one is not due yet
+    }
+    Optional<Instant> tick = fire(scheduled, now);
+    Optional<Instant> next = tick.flatMap(t -> CronTicks.next(scheduled.schedule(), t));
+    if (next.isPresent()) {
+      settled.put(scheduled.dagId(), new Settled(scheduled.schedule(), next.get()));
+    } else {
+      settled.remove(scheduled.dagId());
+    }
   }
 
   /** The next page of scheduled DAGs after {@code after}, in DAG id order. */
@@ -98,10 +140,14 @@ final class LocalSchedules {
                 .list());
   }
 
-  private void fire(Scheduled scheduled, Instant now) {
+  /**
+   * Fires the DAG's latest tick if it is due; returns that tick once nothing more is to be done for
+   * it (recorded as the first, fired already, or fired now), empty while it may still fire.
+   */
+  private Optional<Instant> fire(Scheduled scheduled, Instant now) {
     Optional<Instant> latest = CronTicks.latest(scheduled.schedule(), now);
     if (latest.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     Instant tick = latest.get().truncatedTo(ChronoUnit.SECONDS);
     String dagId = scheduled.dagId();
@@ -112,24 +158,25 @@ final class LocalSchedules {
       } catch (UnableToExecuteStatementException e) {
         // another pass recorded it first
       }
-      return;
+      return Optional.of(tick);
     }
     if (!tick.isAfter(last.get())) {
-      return;
+      return Optional.of(tick);
     }
     // max_active_runs=1, as in the rendered DAG: while a run of the DAG is queued or running, no
     // tick fires and none piles up; once it ends, the latest tick fires (catchup=False).
     if (jdbi.withExtension(LocalRunDao.class, dao -> dao.hasActiveRun(dagId))) {
-      return;
+      return Optional.empty();
     }
     String dagRunId = DagRunIds.scheduled(tick);
     Optional<List<String>> command = commands.of(dagId, dagRunId, Map.of(), tick);
     if (command.isEmpty()) {
-      return;
+      return Optional.empty();
     }
     int advanced = jdbi.withExtension(LocalRunDao.class, dao -> dao.advanceTick(dagId, tick));
     if (advanced == 1 && queue.enqueue(dagId, dagRunId, command.get())) {
       LOG.info("Schedule of {} fired for {}", dagId, tick);
     }
+    return Optional.of(tick);
   }
 }

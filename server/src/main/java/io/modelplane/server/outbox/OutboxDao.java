@@ -3,6 +3,8 @@ package io.modelplane.server.outbox;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -26,18 +28,28 @@ public interface OutboxDao {
       Instant nextAttemptAt,
       Instant now);
 
-  /** Due tasks, oldest first; a task waits while an older task of its job or deployment is open. */
-  @SqlQuery(
-      """
-      SELECT * FROM outbox_tasks t
-       WHERE t.state = 'pending' AND t.next_attempt_at <= :now
-         AND NOT EXISTS (SELECT 1 FROM outbox_tasks o
-                          WHERE o.state = 'pending' AND o.task_id < t.task_id
-                            AND (o.deployment_id = t.deployment_id OR o.job_id = t.job_id))
-       ORDER BY t.task_id
-       LIMIT :limit
-      """)
-  List<OutboxTaskRow> due(Instant now, int limit);
+  /**
+   * Due tasks, oldest first; a task waits while an older task of its job or deployment is open. On
+   * a handle without attaching this interface: every pass of the worker asks, and an attach
+   * prepares every method of the interface, which costs more than the query.
+   */
+  static List<OutboxTaskRow> due(Handle handle, Instant now, int limit) {
+    return handle
+        .createQuery(
+            """
+            SELECT * FROM outbox_tasks t
+             WHERE t.state = 'pending' AND t.next_attempt_at <= :now
+               AND NOT EXISTS (SELECT 1 FROM outbox_tasks o
+                                WHERE o.state = 'pending' AND o.task_id < t.task_id
+                                  AND (o.deployment_id = t.deployment_id OR o.job_id = t.job_id))
+             ORDER BY t.task_id
+             LIMIT :limit
+            """)
+        .bind("now", now)
+        .bind("limit", limit)
+        .map(ConstructorMapper.of(OutboxTaskRow.class))
+        .list();
+  }
 
   /**
    * Claims a task until {@code leaseUntil} (another worker skips it meanwhile) and counts the

@@ -87,7 +87,7 @@ public final class OutboxWorker implements AutoCloseable {
 
   /** Performs every due task once; returns how many were attempted. */
   public int drain() {
-    List<OutboxTaskRow> due = jdbi.withExtension(OutboxDao.class, dao -> dao.due(now(), 50));
+    List<OutboxTaskRow> due = jdbi.withHandle(handle -> OutboxDao.due(handle, now(), 50));
     int attempted = 0;
     for (OutboxTaskRow row : due) {
       if (isLeaseExpired(row) && row.attempts() >= settings.maxAttempts()) {

@@ -7,7 +7,9 @@ import static io.modelplane.server.service.TrainingJobStatus.READY;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.modelplane.server.db.Keyset;
+import io.modelplane.server.db.PlainJdbc;
 import io.modelplane.server.db.TrainingJobDao;
 import io.modelplane.server.db.TrainingJobEventDao;
 import io.modelplane.server.db.TrainingJobEventRow;
@@ -32,6 +34,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,6 +66,7 @@ public final class TrainingJobService {
   private final Optional<WorkExecutor> airflow;
   private final URI publicUrl;
   private final ObjectMapper json;
+  private final ObjectReader featureColumnsReader;
   private final Clock clock;
   private final Outbox outbox;
   private final DagRunIds runIds;
@@ -98,9 +102,10 @@ public final class TrainingJobService {
                     WRITEBACK_BATCH_WAIT,
                     TrainingJobDao.WritebackItem::jobId,
                     items ->
-                        jdbi.withHandle(
-                            handle ->
-                                TrainingJobDao.writebackBatch(handle, items, RECONCILE_ACTOR)),
+                        PlainJdbc.withConnection(
+                            jdbi,
+                            connection ->
+                                TrainingJobDao.writebackBatch(connection, items, RECONCILE_ACTOR)),
                     this::writebackAlone));
     this.jdbi = jdbi;
     this.dagStore = dagStore;
@@ -109,6 +114,7 @@ public final class TrainingJobService {
     this.runIds = runIds;
     this.publicUrl = publicUrl;
     this.json = json;
+    this.featureColumnsReader = json.readerFor(new TypeReference<List<String>>() {});
     this.clock = clock;
     this.outbox = new Outbox(json);
   }
@@ -403,7 +409,8 @@ public final class TrainingJobService {
               return true;
             });
     if (changed) {
-      LOG.info("Training job {} is now {} (writeback by {})", jobId, target.value(), caller.name());
+      LOG.debug(
+          "Training job {} is now {} (writeback by {})", jobId, target.value(), caller.name());
     }
     return get(jobId);
   }
@@ -426,7 +433,7 @@ public final class TrainingJobService {
     TrainingJobDao.WritebackItem item =
         new TrainingJobDao.WritebackItem(
             jobId,
-            values(sources),
+            WRITEBACK_SOURCE_VALUES.get(target),
             target.value(),
             update.mlflowRunId(),
             update.registeredModelName(),
@@ -446,7 +453,8 @@ public final class TrainingJobService {
       throw illegalTransition(jobId, from, target);
     }
     if (result.moved()) {
-      LOG.info("Training job {} is now {} (writeback by {})", jobId, target.value(), caller.name());
+      LOG.debug(
+          "Training job {} is now {} (writeback by {})", jobId, target.value(), caller.name());
     }
     return toJob(result.row());
   }
@@ -867,6 +875,19 @@ public final class TrainingJobService {
     return new NotFoundException("Training job " + jobId + " not found");
   }
 
+  /** The statuses a writeback to each status may come from, as the SQL binds them. */
+  private static final Map<TrainingJobStatus, List<String>> WRITEBACK_SOURCE_VALUES =
+      writebackSourceValues();
+
+  private static Map<TrainingJobStatus, List<String>> writebackSourceValues() {
+    Map<TrainingJobStatus, List<String>> values = new EnumMap<>(TrainingJobStatus.class);
+    for (TrainingJobStatus status : TrainingJobStatus.values()) {
+      Set<TrainingJobStatus> sources = TrainingJobStateMachine.writebackSources(status);
+      values.put(status, sources == null ? List.of() : values(sources));
+    }
+    return values;
+  }
+
   private static List<String> values(Set<TrainingJobStatus> statuses) {
     return statuses.stream().map(TrainingJobStatus::value).toList();
   }
@@ -885,7 +906,7 @@ public final class TrainingJobService {
 
   private List<String> fromJson(String text) {
     try {
-      return json.readValue(text, new TypeReference<List<String>>() {});
+      return featureColumnsReader.readValue(text);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("corrupt feature_columns", e);
     }

@@ -43,24 +43,13 @@ public final class EventDispatcher {
   public int pass() {
     return jdbi.inTransaction(
         handle -> {
-          PlatformEventDao events = handle.attach(PlatformEventDao.class);
-          long last = events.lockSequencer();
-          List<PlatformEventRow> rows = events.unsequenced(BATCH);
+          List<PlatformEventRow> rows = PlatformEventDao.sequenceNext(handle, BATCH);
           if (rows.isEmpty()) {
             return 0;
           }
-          List<Long> ids = new ArrayList<>();
-          List<Long> seqs = new ArrayList<>();
-          for (PlatformEventRow row : rows) {
-            ids.add(row.eventId());
-            seqs.add(++last);
-          }
-          events.sequence(ids, seqs);
-          events.saveSequencer(last);
-          WebhookDao webhooks = handle.attach(WebhookDao.class);
-          List<WebhookDeliveryRow> deliveries = fanOut(rows, webhooks.live());
+          List<WebhookDeliveryRow> deliveries = fanOut(rows, WebhookDao.live(handle));
           if (!deliveries.isEmpty()) {
-            webhooks.insertDeliveries(deliveries);
+            handle.attach(WebhookDao.class).insertDeliveries(deliveries);
           }
           return rows.size();
         });

@@ -95,7 +95,7 @@ public final class WebhookDeliveryWorker {
    */
   public int pass() {
     Instant now = now();
-    List<WebhookDeliveryRow> due = jdbi.withExtension(WebhookDao.class, dao -> dao.due(now, 100));
+    List<WebhookDeliveryRow> due = jdbi.withHandle(handle -> WebhookDao.due(handle, now, 100));
     List<Future<?>> running = new ArrayList<>();
     for (WebhookDeliveryRow row : due) {
       if (row.leased() && row.roundAttempts() >= config.maxAttempts()) {

@@ -55,20 +55,19 @@ class TrainingJobWritebackBatchPostgresTest {
     event(reconciled, "running", "failed", RECONCILE, "Airflow reports the run failed");
 
     List<Optional<TrainingJobDao.Writeback>> outcomes =
-        database
-            .jdbi()
-            .withHandle(
-                handle ->
-                    TrainingJobDao.writebackBatch(
-                        handle,
-                        List.of(
-                            item(moves, TO_RUNNING, "running", null, null, null),
-                            item(repeats, TO_RUNNING, "running", null, null, null),
-                            item(refused, TO_RUNNING, "running", null, null, null),
-                            item(unknown, TO_RUNNING, "running", null, null, null),
-                            item(fails, TO_FAILED, "failed", "mlf-7", "churn", "OOM"),
-                            item(reconciled, TO_COMPLETE, "complete", null, null, null)),
-                        RECONCILE));
+        PlainJdbc.withConnection(
+            database.jdbi(),
+            connection ->
+                TrainingJobDao.writebackBatch(
+                    connection,
+                    List.of(
+                        item(moves, TO_RUNNING, "running", null, null, null),
+                        item(repeats, TO_RUNNING, "running", null, null, null),
+                        item(refused, TO_RUNNING, "running", null, null, null),
+                        item(unknown, TO_RUNNING, "running", null, null, null),
+                        item(fails, TO_FAILED, "failed", "mlf-7", "churn", "OOM"),
+                        item(reconciled, TO_COMPLETE, "complete", null, null, null)),
+                    RECONCILE));
 
     assertThat(outcomes).hasSize(6);
     assertThat(outcomes.get(0).orElseThrow())
@@ -181,9 +180,9 @@ class TrainingJobWritebackBatchPostgresTest {
     }
 
     List<Optional<TrainingJobDao.Writeback>> fromBatch =
-        database
-            .jdbi()
-            .withHandle(handle -> TrainingJobDao.writebackBatch(handle, batchItems, RECONCILE));
+        PlainJdbc.withConnection(
+            database.jdbi(),
+            connection -> TrainingJobDao.writebackBatch(connection, batchItems, RECONCILE));
     List<Optional<TrainingJobDao.Writeback>> fromSingles = new ArrayList<>();
     for (TrainingJobDao.WritebackItem single : singleItems) {
       fromSingles.add(
@@ -222,16 +221,15 @@ class TrainingJobWritebackBatchPostgresTest {
 
     assertThatThrownBy(
             () ->
-                database
-                    .jdbi()
-                    .withHandle(
-                        handle ->
-                            TrainingJobDao.writebackBatch(
-                                handle,
-                                List.of(
-                                    item(id, TO_RUNNING, "running", null, null, null),
-                                    item(id, TO_COMPLETE, "complete", null, null, null)),
-                                RECONCILE)))
+                PlainJdbc.withConnection(
+                    database.jdbi(),
+                    connection ->
+                        TrainingJobDao.writebackBatch(
+                            connection,
+                            List.of(
+                                item(id, TO_RUNNING, "running", null, null, null),
+                                item(id, TO_COMPLETE, "complete", null, null, null)),
+                            RECONCILE)))
         .isInstanceOf(IllegalArgumentException.class);
 
     assertThat(status(id)).isEqualTo("queued");
@@ -246,16 +244,15 @@ class TrainingJobWritebackBatchPostgresTest {
 
     assertThatThrownBy(
             () ->
-                database
-                    .jdbi()
-                    .withHandle(
-                        handle ->
-                            TrainingJobDao.writebackBatch(
-                                handle,
-                                List.of(
-                                    item(good, TO_RUNNING, "running", null, null, null),
-                                    item(bad, TO_RUNNING, "running", tooLong, null, null)),
-                                RECONCILE)))
+                PlainJdbc.withConnection(
+                    database.jdbi(),
+                    connection ->
+                        TrainingJobDao.writebackBatch(
+                            connection,
+                            List.of(
+                                item(good, TO_RUNNING, "running", null, null, null),
+                                item(bad, TO_RUNNING, "running", tooLong, null, null)),
+                            RECONCILE)))
         .isInstanceOf(RuntimeException.class);
 
     assertThat(status(good)).isEqualTo("queued");

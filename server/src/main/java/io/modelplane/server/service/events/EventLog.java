@@ -1,11 +1,10 @@
 package io.modelplane.server.service.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.server.db.PlatformEventDao;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 
@@ -149,13 +148,40 @@ public final class EventLog {
    * order; identifiers as their text, a null as JSON null.
    */
   private static String data(Object... namesAndValues) {
-    Map<String, Object> data = new LinkedHashMap<>();
+    StringBuilder json = new StringBuilder(128).append('{');
     for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (i > 0) {
+        json.append(',');
+      }
+      quote(json, (String) namesAndValues[i]).append(':');
       Object value = namesAndValues[i + 1];
-      data.put((String) namesAndValues[i], value instanceof UUID ? value.toString() : value);
+      if (value == null) {
+        json.append("null");
+      } else if (value instanceof String || value instanceof UUID) {
+        quote(json, value.toString());
+      } else if (value instanceof Long || value instanceof Integer || value instanceof Boolean) {
+        json.append(value);
+      } else {
+        json.append(jackson(value));
+      }
     }
+    return json.append('}').toString();
+  }
+
+  /**
+   * A JSON string, escaped as Jackson's generator escapes it: written out, as every status change
+   * (a writeback, a run callback) builds one, and the object mapper's generator and serializer
+   * look-ups cost more than the text.
+   */
+  private static StringBuilder quote(StringBuilder json, String text) {
+    json.append('"');
+    JsonStringEncoder.getInstance().quoteAsString(text, json);
+    return json.append('"');
+  }
+
+  private static String jackson(Object value) {
     try {
-      return JSON.writeValueAsString(data);
+      return JSON.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -2,10 +2,13 @@ package io.modelplane.server.service.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelplane.server.db.Database;
+import io.modelplane.server.support.HostileStrings;
 import io.modelplane.server.support.TestDatabases;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -156,6 +159,20 @@ class EventLogTest {
   }
 
   /** The one row {@code write} adds, without its generated id and sequence. */
+  @Test
+  void theDataIsTheJsonJacksonWritesWhateverTheTextHolds() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    for (String fragment : HostileStrings.FRAGMENTS) {
+      String text = "a" + fragment + "b\u0001\u2028é";
+      Map<String, Object> expected = new LinkedHashMap<>();
+      expected.put("job_id", SUBJECT.toString());
+      expected.put("actor", text);
+      expected.put("reason", null);
+      assertThat(EventLog.trainingJobData(SUBJECT, text, null))
+          .isEqualTo(json.writeValueAsString(expected));
+    }
+  }
+
   private List<String> written(Consumer<Handle> write) {
     return database
         .jdbi()
