@@ -45,6 +45,9 @@ final class ModelplaneApi extends ResourceConfig {
     property(ServerProperties.WADL_FEATURE_DISABLE, true);
     property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
     property(ServerProperties.BV_SEND_ERROR_IN_RESPONSE, false);
+    // Every Location header the resources set is absolute already (built from the base URI): no
+    // need for Jersey to read and parse the header of every response to resolve a relative one.
+    property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
     register(JacksonFeature.withoutExceptionMappers());
     register(new JsonMapper());
     register(new TimeParamConverters());

@@ -78,6 +78,10 @@ public final class NoNulText {
   public static final class QueryFilter implements ContainerRequestFilter {
     @Override
     public void filter(ContainerRequestContext request) {
+      String query = request.getUriInfo().getRequestUri().getRawQuery();
+      if (query == null || query.indexOf('%') < 0) {
+        return; // a NUL can only come from a %00 escape: nothing to decode per request
+      }
       for (Map.Entry<String, List<String>> parameter :
           request.getUriInfo().getQueryParameters().entrySet()) {
         if (hasNul(parameter.getKey())

@@ -37,6 +37,7 @@ public final class RequestLogFilter implements ContainerRequestFilter, Container
   public static final String MDC_DURATION = "duration_ms";
 
   private final HttpRequestMetrics metrics;
+  private final RouteTemplates routes = new RouteTemplates();
 
   public RequestLogFilter() {
     this(new HttpRequestMetrics(new CompositeMeterRegistry()));
@@ -67,7 +68,7 @@ public final class RequestLogFilter implements ContainerRequestFilter, Container
     }
     Object started = request.getProperty(STARTED);
     long nanos = started == null ? -1 : System.nanoTime() - (long) started;
-    String route = RouteTemplates.of(request);
+    String route = routes.of(request);
     String duration = millis(nanos);
     if (started != null) {
       metrics.record(request.getMethod(), route, response.getStatus(), nanos);

@@ -46,11 +46,7 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
       abort(request, "Missing credentials: send Authorization-PSK or Authorization: Bearer");
       return;
     }
-    Optional<Caller> caller =
-        authenticators.stream()
-            .map(a -> a.authenticate(credentials.get()))
-            .flatMap(Optional::stream)
-            .findFirst();
+    Optional<Caller> caller = authenticate(credentials.get());
     if (caller.isEmpty()) {
       LOG.info("Rejected invalid credentials sent in {}", credentials.get().source().header());
       abort(request, "Invalid credentials");
@@ -61,6 +57,20 @@ public final class AuthenticationFilter implements ContainerRequestFilter {
     request.setSecurityContext(new CallerSecurityContext(caller.get(), secure));
     CallerSecurityContext.setCurrent(caller.get());
     MDC.put(RequestLogFilter.MDC_CALLER, caller.get().name()); // every later line of the request
+  }
+
+  /**
+   * The first authenticator's answer that recognises the credentials (a loop: no stream per
+   * request).
+   */
+  private Optional<Caller> authenticate(Credentials credentials) {
+    for (Authenticator authenticator : authenticators) {
+      Optional<Caller> caller = authenticator.authenticate(credentials);
+      if (caller.isPresent()) {
+        return caller;
+      }
+    }
+    return Optional.empty();
   }
 
   private static Optional<Credentials> credentialsOf(ContainerRequestContext request) {
