@@ -14,8 +14,9 @@ import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@link LoggingConfig} to logback as configured by {@code logback.xml}: the root level,
- * and for {@code json} a console appender with logstash-logback-encoder in place of the text one.
+ * Applies {@link LoggingConfig} to logback as configured by {@link ModelplaneLogConfigurator}: the
+ * root level, and for {@code json} a console appender with logstash-logback-encoder in place of the
+ * text one.
  */
 public final class LogSetup {
   private LogSetup() {}
