@@ -28,10 +28,16 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -51,6 +57,10 @@ public final class MlflowClient {
 
   private static final String API = "/api/2.0/mlflow/";
   private static final String ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts";
+
+  /** How many artifact requests a download has in flight at most. */
+  static final int PARALLEL_TRANSFERS = 8;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String baseUrl;
@@ -325,36 +335,38 @@ public final class MlflowClient {
   public List<String> downloadArtifacts(String artifactUri, Path targetDir) {
     ArtifactUri source = resolve(ArtifactUri.parse(artifactUri));
     List<ArtifactFile> files =
-        listArtifactsRecursively(source, "").stream().filter(file -> !file.isDir()).toList();
+        listArtifactsRecursively(source).stream().filter(file -> !file.isDir()).toList();
     if (files.isEmpty()) {
       throw new RunnerException("MLflow has no artifacts at " + artifactUri);
     }
-    List<String> written = new ArrayList<>();
-    for (ArtifactFile file : files) {
-      Path target = safeChild(targetDir, file.path());
-      try {
-        Files.createDirectories(target.getParent());
-        if (source.kind() == ArtifactUri.Kind.LOCAL) {
-          Files.copy(
-              safeChild(source.localPath(), file.path()),
-              target,
-              StandardCopyOption.REPLACE_EXISTING);
-        } else {
-          String call = "artifact download " + source.proxyChild(file.path());
-          HttpResponse<byte[]> response =
-              send(
-                  call,
-                  request(artifactPath(source.proxyChild(file.path())), Map.of()).GET().build(),
-                  HttpResponse.BodyHandlers.ofByteArray());
-          check(call, response, response.body());
-          Files.write(target, response.body());
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      written.add(file.path());
-    }
-    return written;
+    forEach(
+        source,
+        files,
+        file -> {
+          Path target = safeChild(targetDir, file.path());
+          try {
+            Files.createDirectories(target.getParent());
+            if (source.kind() == ArtifactUri.Kind.LOCAL) {
+              Files.copy(
+                  safeChild(source.localPath(), file.path()),
+                  target,
+                  StandardCopyOption.REPLACE_EXISTING);
+            } else {
+              String call = "artifact download " + source.proxyChild(file.path());
+              HttpResponse<byte[]> response =
+                  send(
+                      call,
+                      request(artifactPath(source.proxyChild(file.path())), Map.of()).GET().build(),
+                      HttpResponse.BodyHandlers.ofByteArray());
+              check(call, response, response.body());
+              Files.write(target, response.body());
+            }
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return null;
+        });
+    return files.stream().map(ArtifactFile::path).toList();
   }
 
   /** The direct entries at {@code artifactUri} (an empty list when there is nothing). */
@@ -379,15 +391,68 @@ public final class MlflowClient {
     return new ArtifactUri(ArtifactUri.Kind.PROXY, root.proxyChild(path), null, null);
   }
 
-  private List<ArtifactFile> listArtifactsRecursively(ArtifactUri uri, String relative) {
+  /** Every entry below the URI, sorted by path; one folder level's listings at a time. */
+  private List<ArtifactFile> listArtifactsRecursively(ArtifactUri uri) {
     List<ArtifactFile> all = new ArrayList<>();
-    for (ArtifactFile entry : listDirectory(uri, relative)) {
-      all.add(entry);
-      if (entry.isDir()) {
-        all.addAll(listArtifactsRecursively(uri, entry.path()));
+    List<String> level = List.of("");
+    while (!level.isEmpty()) {
+      List<String> next = new ArrayList<>();
+      for (List<ArtifactFile> entries : forEach(uri, level, dir -> listDirectory(uri, dir))) {
+        for (ArtifactFile entry : entries) {
+          all.add(entry);
+          if (entry.isDir()) {
+            next.add(entry.path());
+          }
+        }
       }
+      level = next;
     }
+    all.sort(Comparator.comparing(ArtifactFile::path));
     return all;
+  }
+
+  /**
+   * {@code action} over the items, in order of the items: for the artifact proxy up to {@link
+   * #PARALLEL_TRANSFERS} requests at a time (a model's many small files otherwise cost one round
+   * trip each, one after the other), for a local store one after the other. The first failure is
+   * thrown.
+   */
+  private static <T, R> List<R> forEach(ArtifactUri uri, List<T> items, Function<T, R> action) {
+    if (uri.kind() == ArtifactUri.Kind.LOCAL || items.size() < 2) {
+      return items.stream().map(action).toList();
+    }
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            Math.min(PARALLEL_TRANSFERS, items.size()),
+            runnable -> {
+              Thread thread = new Thread(runnable, "mlflow-artifacts");
+              thread.setDaemon(true);
+              return thread;
+            });
+    try {
+      List<Future<R>> futures = new ArrayList<>();
+      for (T item : items) {
+        futures.add(pool.submit(() -> action.apply(item)));
+      }
+      List<R> results = new ArrayList<>();
+      for (Future<R> future : futures) {
+        results.add(future.get());
+      }
+      return results;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RunnerException("interrupted while transferring MLflow artifacts", e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   private List<ArtifactFile> listDirectory(ArtifactUri uri, String relative) {

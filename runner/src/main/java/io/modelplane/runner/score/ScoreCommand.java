@@ -102,9 +102,10 @@ public final class ScoreCommand implements Callable<Integer> {
     Path modelFolder =
         new ModelVersionDownload(MlflowClient.fromSettings(settings.mlflow()))
             .download(deployment.modelName(), deployment.modelVersion(), modelLabel);
-    // A spark-flavor model is staged on the warehouse's file system for the executors and
-    // deleted only after the write: a Spark ML pipeline reads some of its stages' data (an
-    // imputer's surrogates) lazily while it scores.
+    // A spark-flavor pipeline that Spark must run is staged on the warehouse's file system for
+    // the executors and deleted only after the write: a Spark ML pipeline reads some of its
+    // stages' data (an imputer's surrogates) lazily while it scores. Train's pipelines are read
+    // by the driver from the download folder (SparkFlavor), which is kept until the end.
     try (ModelStaging staging = ModelStaging.forRun(spark, settings, runId)) {
       ScoringModel model;
       try {

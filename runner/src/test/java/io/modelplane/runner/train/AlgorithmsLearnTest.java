@@ -11,10 +11,12 @@ import static org.assertj.core.api.Assertions.within;
 import io.modelplane.runner.SharedSpark;
 import io.modelplane.runner.iceberg.IcebergTables;
 import io.modelplane.runner.iceberg.TableName;
+import io.modelplane.runner.score.model.SavedPipelines;
 import io.modelplane.runner.score.model.SparkPipelineScoringModel;
 import io.modelplane.runner.spark.RunnerSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -158,13 +160,22 @@ class AlgorithmsLearnTest {
                 .collectAsList(),
             numbered.schema());
     SparkPipelineScoringModel scoring = SparkPipelineScoringModel.of(model.pipeline(), List.of());
+    Optional<SparkPipelineScoringModel> readDirectly =
+        SavedPipelines.readDirectlyAsLoaded(this.spark, model.pipeline());
     if (algorithm.equals("isolation_forest")) {
       assertThat(scoring.scoring()).isEqualTo("Spark transform");
+      assertThat(readDirectly).isEmpty();
       return;
     }
     assertThat(scoring.scoring()).startsWith("batch").endsWith("over the source columns");
-    List<Row> batch = scoring.score(rows).orderBy("__row").collectAsList();
+    assertThat(readDirectly).isPresent();
     List<Row> spark = scoring.scoreWithPipeline(rows).orderBy("__row").collectAsList();
+    assertSameScores(scoring.score(rows).orderBy("__row").collectAsList(), spark);
+    assertSameScores(readDirectly.get().score(rows).orderBy("__row").collectAsList(), spark);
+  }
+
+  /** The batch scores equal Spark's: prediction exactly, probability to 1e-6. */
+  private static void assertSameScores(List<Row> batch, List<Row> spark) {
     assertThat(batch).hasSameSizeAs(spark).hasSizeGreaterThan(30);
     for (int i = 0; i < batch.size(); i++) {
       Row expected = spark.get(i);

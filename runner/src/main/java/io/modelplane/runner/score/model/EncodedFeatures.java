@@ -1,5 +1,6 @@
 package io.modelplane.runner.score.model;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,9 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.ImputerModel;
-import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.ml.feature.StringIndexerModel;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
@@ -63,83 +62,176 @@ final class EncodedFeatures implements Serializable {
     CONSTANT
   }
 
+  static final String SQL_TRANSFORMER = "org.apache.spark.ml.feature.SQLTransformer";
+  static final String IMPUTER = "org.apache.spark.ml.feature.ImputerModel";
+  static final String STRING_INDEXER = "org.apache.spark.ml.feature.StringIndexerModel";
+  static final String VECTOR_ASSEMBLER = "org.apache.spark.ml.feature.VectorAssembler";
+
   private final List<Entry> entries;
 
   private EncodedFeatures(List<Entry> entries) {
     this.entries = List.copyOf(entries);
   }
 
+  /** What recognising needs of one stage, whether Spark loaded it or it was read as saved. */
+  interface Stage {
+    /** The stage's class name ({@code org.apache.spark.ml.feature.ImputerModel}, …). */
+    String className();
+
+    StageParams params();
+
+    /** An imputer's surrogates, one per input column. */
+    double[] surrogates(String[] inputs) throws IOException;
+
+    /** A string indexer's labels, one array per input column. */
+    String[][] labels() throws IOException;
+
+    /** A stage Spark loaded. */
+    static Stage of(Transformer stage) {
+      return new Stage() {
+        @Override
+        public String className() {
+          return stage.getClass().getName();
+        }
+
+        @Override
+        public StageParams params() {
+          return StageParams.of(stage);
+        }
+
+        @Override
+        public double[] surrogates(String[] inputs) {
+          Row surrogates = ((ImputerModel) stage).surrogateDF().first();
+          double[] values = new double[inputs.length];
+          for (int i = 0; i < inputs.length; i++) {
+            values[i] = surrogates.getDouble(surrogates.fieldIndex(inputs[i]));
+          }
+          return values;
+        }
+
+        @Override
+        public String[][] labels() {
+          return ((StringIndexerModel) stage).labelsArray();
+        }
+      };
+    }
+  }
+
   /** The features the stages write into {@code featuresColumn}, when they are train's encoding. */
   static Optional<EncodedFeatures> recognise(List<Transformer> stages, String featuresColumn) {
+    try {
+      return fromStages(stages.stream().map(Stage::of).toList(), featuresColumn);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The features the stages write into {@code featuresColumn}, when they are train's encoding.
+   *
+   * @throws IOException when a saved stage's data cannot be read
+   */
+  static Optional<EncodedFeatures> fromStages(List<? extends Stage> stages, String featuresColumn)
+      throws IOException {
     Map<String, Entry> columns = new HashMap<>();
     Map<String, List<Entry>> vectors = new HashMap<>();
-    for (Transformer stage : stages) {
-      if (stage instanceof SQLTransformer sql) {
-        String statement = sql.getStatement();
-        Matcher casts = CAST_STATEMENT.matcher(statement);
-        Matcher constant = CONSTANT_STATEMENT.matcher(statement);
-        if (casts.matches()) {
-          Matcher item = CAST_ITEM.matcher(casts.group(1));
-          while (item.find()) {
-            String column = item.group(1).replace("``", "`");
-            columns.put(item.group(2), new Entry(Kind.CAST, column, 0, null));
-          }
-        } else if (constant.matches()) {
-          columns.put(
-              constant.group(2),
-              new Entry(Kind.CONSTANT, null, Double.parseDouble(constant.group(1)), null));
-        } else {
-          return Optional.empty();
-        }
-      } else if (stage instanceof ImputerModel imputer) {
-        if (!Double.isNaN(imputer.getMissingValue())) {
-          return Optional.empty();
-        }
-        String[] inputs = imputer.getInputCols();
-        String[] outputs = imputer.getOutputCols();
-        Row surrogates = imputer.surrogateDF().first();
-        for (int i = 0; i < inputs.length; i++) {
-          Entry cast = columns.get(inputs[i]);
-          if (cast == null || cast.kind() != Kind.CAST) {
+    for (Stage stage : stages) {
+      StageParams params = stage.params();
+      switch (stage.className()) {
+        case SQL_TRANSFORMER -> {
+          String statement = params.text("statement");
+          Matcher casts = CAST_STATEMENT.matcher(statement);
+          Matcher constant = CONSTANT_STATEMENT.matcher(statement);
+          if (casts.matches()) {
+            Matcher item = CAST_ITEM.matcher(casts.group(1));
+            while (item.find()) {
+              String column = item.group(1).replace("``", "`");
+              columns.put(item.group(2), new Entry(Kind.CAST, column, 0, null));
+            }
+          } else if (constant.matches()) {
+            columns.put(
+                constant.group(2),
+                new Entry(Kind.CONSTANT, null, Double.parseDouble(constant.group(1)), null));
+          } else {
             return Optional.empty();
           }
-          double surrogate = surrogates.getDouble(surrogates.fieldIndex(inputs[i]));
-          columns.put(outputs[i], new Entry(Kind.IMPUTED, cast.column(), surrogate, null));
         }
-      } else if (stage instanceof StringIndexerModel indexer) {
-        if (!"keep".equals(indexer.getHandleInvalid())) {
-          return Optional.empty();
-        }
-        String[] inputs =
-            indexer.isSet(indexer.inputCols())
-                ? indexer.getInputCols()
-                : new String[] {indexer.getInputCol()};
-        String[] outputs =
-            indexer.isSet(indexer.outputCols())
-                ? indexer.getOutputCols()
-                : new String[] {indexer.getOutputCol()};
-        String[][] labels = indexer.labelsArray();
-        for (int i = 0; i < inputs.length; i++) {
-          columns.put(outputs[i], new Entry(Kind.INDEXED, inputs[i], 0, labels[i]));
-        }
-      } else if (stage instanceof VectorAssembler assembler) {
-        if (!"keep".equals(assembler.getHandleInvalid())) {
-          return Optional.empty();
-        }
-        List<Entry> vector = new ArrayList<>();
-        for (String input : assembler.getInputCols()) {
-          Entry entry = columns.get(input);
-          if (entry == null || entry.kind() == Kind.CAST) {
+        case IMPUTER -> {
+          if (!Double.isNaN(params.number("missingValue"))) {
             return Optional.empty();
           }
-          vector.add(entry);
+          String[] inputs = params.texts("inputCols");
+          String[] outputs = params.texts("outputCols");
+          for (String input : inputs) {
+            Entry cast = columns.get(input);
+            if (cast == null || cast.kind() != Kind.CAST) {
+              return Optional.empty();
+            }
+          }
+          double[] surrogates = stage.surrogates(inputs);
+          for (int i = 0; i < inputs.length; i++) {
+            Entry cast = columns.get(inputs[i]);
+            columns.put(outputs[i], new Entry(Kind.IMPUTED, cast.column(), surrogates[i], null));
+          }
         }
-        vectors.put(assembler.getOutputCol(), vector);
-      } else {
-        return Optional.empty();
+        case STRING_INDEXER -> {
+          if (!"keep".equals(params.text("handleInvalid"))) {
+            return Optional.empty();
+          }
+          String[] inputs =
+              params.isSet("inputCols")
+                  ? params.texts("inputCols")
+                  : new String[] {params.text("inputCol")};
+          String[] outputs =
+              params.isSet("outputCols")
+                  ? params.texts("outputCols")
+                  : new String[] {params.text("outputCol")};
+          String[][] labels = stage.labels();
+          if (labels.length != inputs.length) {
+            return Optional.empty();
+          }
+          for (int i = 0; i < inputs.length; i++) {
+            columns.put(outputs[i], new Entry(Kind.INDEXED, inputs[i], 0, labels[i]));
+          }
+        }
+        case VECTOR_ASSEMBLER -> {
+          if (!"keep".equals(params.text("handleInvalid"))) {
+            return Optional.empty();
+          }
+          List<Entry> vector = new ArrayList<>();
+          for (String input : params.texts("inputCols")) {
+            Entry entry = columns.get(input);
+            if (entry == null || entry.kind() == Kind.CAST) {
+              return Optional.empty();
+            }
+            vector.add(entry);
+          }
+          vectors.put(params.text("outputCol"), vector);
+        }
+        default -> {
+          return Optional.empty();
+        }
       }
     }
     return Optional.ofNullable(vectors.get(featuresColumn)).map(EncodedFeatures::new);
+  }
+
+  /** The same encoding: the same entries, in the same order (tests). */
+  boolean sameAs(EncodedFeatures other) {
+    if (other.entries.size() != entries.size()) {
+      return false;
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      Entry a = entries.get(i);
+      Entry b = other.entries.get(i);
+      if (a.kind() != b.kind()
+          || !java.util.Objects.equals(a.column(), b.column())
+          || Double.compare(a.value(), b.value()) != 0
+          || !java.util.Arrays.equals(a.labels(), b.labels())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The vector's length. */

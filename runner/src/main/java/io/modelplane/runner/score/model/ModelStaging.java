@@ -96,6 +96,11 @@ public final class ModelStaging implements AutoCloseable {
     return target.toString();
   }
 
+  /** The Hadoop configuration the model's files are read with (the session's). */
+  Configuration hadoopConfiguration() {
+    return spark.sparkContext().hadoopConfiguration();
+  }
+
   /** Where the staged copy is (empty before {@link #stage} or without staging). */
   public Optional<String> stagedLocation() {
     return Optional.ofNullable(staged).map(org.apache.hadoop.fs.Path::toString);
