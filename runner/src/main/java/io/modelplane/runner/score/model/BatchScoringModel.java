@@ -4,9 +4,10 @@ import io.modelplane.runner.RunnerException;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -55,20 +56,30 @@ final class BatchScoringModel implements ScoringModel {
       }
       indexes[i] = schema.fieldIndex(name);
     }
-    return predict(rows, loader.apply(context(rows)), FeatureReader.columns(indexes));
+    return predict(rows, loader.apply(context(rows)), FeatureReader.columns(schema, indexes));
   }
 
   static JavaSparkContext context(Dataset<Row> rows) {
     return JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext());
   }
 
-  /** The rows with {@code prediction} (double) and {@code probability} (double or null). */
+  /**
+   * The rows with {@code prediction} (double) and {@code probability} (double or null): Spark's
+   * internal rows of the input's physical plan scored partition by partition ({@link
+   * BatchPredictions}), as a data frame over that RDD (nothing runs until it is written).
+   */
   static Dataset<Row> predict(Dataset<Row> rows, BatchModel.Loader loader, FeatureReader reader) {
     StructType scored =
         rows.schema()
             .add(PredictionColumns.PREDICTION, DataTypes.DoubleType, false)
             .add(PredictionColumns.PROBABILITY, DataTypes.DoubleType, true);
-    return rows.mapPartitions(new BatchPredictions(loader, reader), Encoders.row(scored));
+    RDD<InternalRow> predicted =
+        rows.queryExecution()
+            .toRdd()
+            .toJavaRDD()
+            .mapPartitions(new BatchPredictions(loader, reader))
+            .rdd();
+    return rows.sparkSession().internalCreateDataFrame(predicted, scored, false);
   }
 
   @Override

@@ -13,6 +13,7 @@ import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.feature.ImputerModel;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
@@ -243,6 +244,7 @@ final class EncodedFeatures implements Serializable {
   Optional<FeatureReader> reader(StructType schema) {
     List<String> names = List.of(schema.fieldNames());
     int[] indexes = new int[entries.size()];
+    FeatureReader.NumberColumn[] numbers = new FeatureReader.NumberColumn[entries.size()];
     for (int i = 0; i < indexes.length; i++) {
       Entry entry = entries.get(i);
       if (entry.kind() == Kind.CONSTANT) {
@@ -259,6 +261,9 @@ final class EncodedFeatures implements Serializable {
         return Optional.empty();
       }
       indexes[i] = schema.fieldIndex(entry.column());
+      if (entry.kind() == Kind.IMPUTED) {
+        numbers[i] = FeatureReader.NumberColumn.of(schema, indexes[i]);
+      }
     }
     Kind[] kinds = entries.stream().map(Entry::kind).toArray(Kind[]::new);
     double[] constants = entries.stream().mapToDouble(Entry::value).toArray();
@@ -275,7 +280,7 @@ final class EncodedFeatures implements Serializable {
       }
       labelIndexes.add(index);
     }
-    return Optional.of(new Reader(indexes, kinds, constants, labelIndexes, unknown));
+    return Optional.of(new Reader(indexes, numbers, kinds, constants, labelIndexes, unknown));
   }
 
   /** Types whose Spark cast to double is the Java widening the reader does. */
@@ -293,6 +298,7 @@ final class EncodedFeatures implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int[] indexes;
+    private final NumberColumn[] numbers;
     private final Kind[] kinds;
     private final double[] constants;
     private final List<Map<String, Integer>> labels;
@@ -300,11 +306,13 @@ final class EncodedFeatures implements Serializable {
 
     Reader(
         int[] indexes,
+        NumberColumn[] numbers,
         Kind[] kinds,
         double[] constants,
         List<Map<String, Integer>> labels,
         int[] unknown) {
       this.indexes = indexes;
+      this.numbers = numbers;
       this.kinds = kinds;
       this.constants = constants;
       this.labels = labels;
@@ -317,16 +325,17 @@ final class EncodedFeatures implements Serializable {
     }
 
     @Override
-    void read(Row row, double[] values, int offset) {
+    void read(InternalRow row, double[] values, int offset) {
       for (int i = 0; i < indexes.length; i++) {
         double value;
         switch (kinds[i]) {
           case IMPUTED -> {
-            double number = number(row, indexes[i]);
+            double number = numbers[i].read(row);
             value = Double.isNaN(number) ? constants[i] : number;
           }
           case INDEXED -> {
-            String label = row.isNullAt(indexes[i]) ? null : row.getString(indexes[i]);
+            String label =
+                row.isNullAt(indexes[i]) ? null : row.getUTF8String(indexes[i]).toString();
             Integer index = label == null ? null : labels.get(i).get(label);
             value = index == null ? unknown[i] : index;
           }
