@@ -27,8 +27,7 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class ModelplaneLogConfigurator extends ContextAwareBase implements Configurator {
   static final String PATTERN =
-      "%utcTime %-5level [%thread] %logger{36} rid=%X{request_id:--}"
-          + " %safeMsg%n%safeEx";
+      "%utcTime %-5level [%thread] %logger{36} rid=%X{request_id:--}" + " %safeMsg%n%safeEx";
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
